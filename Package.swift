@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "syndicate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "syndicate", targets: ["syndicate"]),
+        .library(name: "PipelineCore", targets: ["PipelineCore"]),
+        .library(name: "Plugins", targets: ["Plugins"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "PipelineCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ]
+        ),
+        .target(
+            name: "Plugins",
+            dependencies: ["PipelineCore"]
+        ),
+        .executableTarget(
+            name: "syndicate",
+            dependencies: [
+                "PipelineCore",
+                "Plugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "PipelineCoreTests",
+            dependencies: ["PipelineCore"]
+        ),
+        .testTarget(
+            name: "PluginsTests",
+            dependencies: ["PipelineCore", "Plugins"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["PipelineCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

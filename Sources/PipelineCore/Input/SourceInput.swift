@@ -1,0 +1,157 @@
+import Foundation
+
+/// Where a source reads its document from: a file (or a glob of files), or a URL.
+///
+/// ```swift
+/// var stream = try input.open()
+/// while let chunk = try await stream.next() { parser.feed(chunk) }
+/// ```
+public enum SourceInput: Sendable, Hashable {
+    /// A local file, with the path as the user wrote it for messages.
+    case file(URL, display: String)
+    /// A remote document.
+    case remote(URL)
+
+    /// The location as the operator wrote it, for messages (`feeds/a.xml`).
+    public var display: String {
+        switch self {
+        case .file(_, let display): return display
+        case .remote(let url): return url.absoluteString
+        }
+    }
+
+    /// Opens the document as a stream of byte chunks.
+    public func open(chunkSize: Int = 256 * 1024) throws -> any ByteStream {
+        switch self {
+        case .file(let url, let display):
+            return try FileByteStream(url: url, display: display, chunkSize: chunkSize)
+        case .remote(let url):
+            if url.isFileURL {
+                return try FileByteStream(url: url, display: url.path, chunkSize: chunkSize)
+            }
+            throw SourceError("\(url.absoluteString): fetching over \(url.scheme ?? "the network") is not supported by this build; download the feed and read it with path:")
+        }
+    }
+}
+
+/// A document read in chunks, so that no source holds a whole feed in memory.
+public protocol ByteStream {
+    /// The next chunk, or nil at the end of the document.
+    mutating func next() async throws -> [UInt8]?
+}
+
+/// A file read in chunks.
+public struct FileByteStream: ByteStream {
+    private let handle: FileHandle
+    private let chunkSize: Int
+    private let display: String
+    private var finished = false
+
+    /// Opens a file, or throws a source error naming it.
+    public init(url: URL, display: String, chunkSize: Int) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw SourceError("\(display): file not found")
+        }
+        guard !isDirectory.boolValue else { throw SourceError("\(display): is a directory, not a file") }
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw SourceError("\(display): cannot open: \(error.localizedDescription)")
+        }
+        self.chunkSize = chunkSize
+        self.display = display
+    }
+
+    public mutating func next() async throws -> [UInt8]? {
+        guard !finished else { return nil }
+        let data: Data?
+        do {
+            data = try handle.read(upToCount: chunkSize)
+        } catch {
+            throw SourceError("\(display): read failed: \(error.localizedDescription)")
+        }
+        guard let data, !data.isEmpty else {
+            finished = true
+            try? handle.close()
+            return nil
+        }
+        return [UInt8](data)
+    }
+}
+
+/// Splits a byte stream into lines (LF or CRLF), numbering them from 1.
+///
+/// ```swift
+/// var lines = LineReader(stream, maximumLength: 1 << 20)
+/// while let (number, line) = try await lines.next() { … }
+/// ```
+public struct LineReader {
+    private var stream: any ByteStream
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var done = false
+    private var number = 0
+    private let maximumLength: Int
+
+    /// A line longer than this is returned cut, flagged as too long.
+    public init(_ stream: any ByteStream, maximumLength: Int) {
+        self.stream = stream
+        self.maximumLength = maximumLength
+    }
+
+    /// One line: its number, its bytes without the line break, and whether it was cut.
+    public struct Line {
+        public let number: Int
+        public let bytes: ArraySlice<UInt8>
+        public let tooLong: Bool
+    }
+
+    /// The next line, or nil at the end.
+    public mutating func next() async throws -> Line? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                var end = newline
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = buffer[start..<end]
+                start = newline + 1
+                number += 1
+                if line.count > maximumLength {
+                    return Line(number: number, bytes: line.prefix(maximumLength), tooLong: true)
+                }
+                return Line(number: number, bytes: line, tooLong: false)
+            }
+            if done {
+                guard start < buffer.count else { return nil }
+                var line = buffer[start...]
+                if line.last == 0x0D { line = line.dropLast() }
+                start = buffer.count
+                number += 1
+                return Line(number: number, bytes: line, tooLong: line.count > maximumLength)
+            }
+            if start > 0 {
+                buffer.removeSubrange(0..<start)
+                start = 0
+            }
+            if buffer.count > maximumLength {
+                // Skip the rest of an over-long line without holding it.
+                number += 1
+                let cut = Array(buffer.prefix(maximumLength))
+                buffer.removeAll(keepingCapacity: true)
+                while let chunk = try await stream.next() {
+                    if let nl = chunk.firstIndex(of: 0x0A) {
+                        buffer.append(contentsOf: chunk[(nl + 1)...])
+                        return Line(number: number, bytes: cut[...], tooLong: true)
+                    }
+                }
+                done = true
+                return Line(number: number, bytes: cut[...], tooLong: true)
+            }
+            if let chunk = try await stream.next() {
+                buffer.append(contentsOf: chunk)
+            } else {
+                done = true
+            }
+        }
+    }
+}

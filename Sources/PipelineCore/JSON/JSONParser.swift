@@ -1,0 +1,314 @@
+/// A strict JSON parser over UTF-8 bytes that reports errors with line and column.
+///
+/// Written by hand rather than with `JSONSerialization` because feeds need the line and column
+/// of a syntax error, exact number text, key order, and a depth limit; and because the streaming
+/// reader of large documents reuses the same value grammar.
+///
+/// ```swift
+/// let value = try JSONParser.parse(Array("[1, 2]".utf8))
+/// ```
+public struct JSONParser {
+    /// Nesting deeper than this is an error rather than a stack overflow.
+    public static let maximumDepth = 512
+
+    private let bytes: [UInt8]
+    private var index: Int
+    private let end: Int
+    private var depth = 0
+
+    /// Parses one complete JSON document; trailing white space is allowed, anything else is not.
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, from: 0, to: bytes.count)
+        return try parser.parseDocument()
+    }
+
+    /// Parses one complete JSON document in `bytes[from..<to]`.
+    public static func parse(_ bytes: [UInt8], from: Int, to: Int) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, from: from, to: to)
+        return try parser.parseDocument()
+    }
+
+    init(bytes: [UInt8], from: Int, to: Int) {
+        self.bytes = bytes
+        self.index = from
+        self.end = to
+    }
+
+    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
+        // A UTF-8 byte order mark is tolerated at the start of a document.
+        if end - index >= 3, bytes[index] == 0xEF, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF {
+            index += 3
+            skipWhitespace()
+        }
+        let value = try parseValue()
+        skipWhitespace()
+        guard index == end else { throw error("unexpected '\(describe(bytes[index]))' after the end of the JSON value") }
+        return value
+    }
+
+    private mutating func skipWhitespace() {
+        while index < end {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+        guard index < end else { throw error("unexpected end of document") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw error("unexpected '\(describe(bytes[index]))' where a value was expected")
+        }
+    }
+
+    private mutating func literal(_ word: String) throws(JSONSyntaxError) {
+        let expected = Array(word.utf8)
+        guard index + expected.count <= end else { throw error("unexpected end of document") }
+        for k in 0..<expected.count where bytes[index + k] != expected[k] {
+            throw error("invalid literal; expected '\(word)'")
+        }
+        index += expected.count
+    }
+
+    private mutating func enter() throws(JSONSyntaxError) {
+        depth += 1
+        if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+    }
+
+    private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
+        try enter()
+        index += 1
+        var members: [(String, JSONValue)] = []
+        skipWhitespace()
+        if index < end, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < end else { throw error("unexpected end of document inside an object") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw error("expected a quoted member name, found '\(describe(bytes[index]))'")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < end else { throw error("unexpected end of document inside an object") }
+            guard bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(key)\"") }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue()
+            members.append((key, value))
+            skipWhitespace()
+            guard index < end else { throw error("unexpected end of document inside an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return .object(members)
+            }
+            throw error("expected ',' or '}' in an object, found '\(describe(bytes[index]))'")
+        }
+    }
+
+    private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
+        try enter()
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < end, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard index < end else { throw error("unexpected end of document inside an array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return .array(elements)
+            }
+            throw error("expected ',' or ']' in an array, found '\(describe(bytes[index]))'")
+        }
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        func isDigit(_ i: Int) -> Bool { i < end && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        guard isDigit(index) else { throw error("invalid number") }
+        if bytes[index] == 0x30 {
+            index += 1
+        } else {
+            while isDigit(index) { index += 1 }
+        }
+        if index < end, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(index) else { throw error("invalid number: digits expected after '.'") }
+            while isDigit(index) { index += 1 }
+        }
+        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(index) else { throw error("invalid number: digits expected in the exponent") }
+            while isDigit(index) { index += 1 }
+        }
+        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        index += 1
+        let start = index
+        // Fast path: no escapes.
+        while index < end {
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") {
+                let s = String(decoding: bytes[start..<index], as: UTF8.self)
+                index += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw error("control character in a string; it must be escaped") }
+            index += 1
+        }
+        var out = Array(bytes[start..<index])
+        while index < end {
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if c < 0x20 { throw error("control character in a string; it must be escaped") }
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                index += 1
+                continue
+            }
+            index += 1
+            guard index < end else { break }
+            let e = bytes[index]
+            index += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    // A high surrogate needs its low half; a lone one becomes U+FFFD.
+                    if index + 1 < end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            appendScalar(0xFFFD, to: &out)
+                            scalar = low
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    scalar = 0xFFFD
+                }
+                appendScalar(scalar, to: &out)
+            default:
+                index -= 1
+                throw error("invalid escape '\\\(describe(e))' in a string")
+            }
+        }
+        throw error("unexpected end of document inside a string")
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard index + 4 <= end else { throw error("unexpected end of document in a \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[index]
+            let d: UInt8
+            switch c {
+            case 0x30...0x39: d = c - 0x30
+            case 0x41...0x46: d = c - 0x41 + 10
+            case 0x61...0x66: d = c - 0x61 + 10
+            default: throw error("invalid \\u escape: '\(describe(c))' is not a hex digit")
+            }
+            v = v << 4 | UInt32(d)
+            index += 1
+        }
+        return v
+    }
+
+    private func appendScalar(_ value: UInt32, to out: inout [UInt8]) {
+        let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        if byte >= 0x20 && byte < 0x7F { return String(UnicodeScalar(byte)) }
+        if byte == 0x0A { return "\\n" }
+        return "\\u{\(String(byte, radix: 16))}"
+    }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(message: message, offset: index, bytes: bytes)
+    }
+}
+
+/// A JSON syntax error with its place in the document.
+public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public let message: String
+    /// 1-based line.
+    public let line: Int
+    /// 1-based column, in characters.
+    public let column: Int
+
+    /// Creates an error for a byte offset, computing line and column from the bytes before it.
+    public init(message: String, offset: Int, bytes: [UInt8]) {
+        var line = 1
+        var lineStart = 0
+        let stop = min(offset, bytes.count)
+        for i in 0..<stop where bytes[i] == 0x0A {
+            line += 1
+            lineStart = i + 1
+        }
+        // Columns count characters, not bytes: skip UTF-8 continuation bytes.
+        var column = 1
+        for i in lineStart..<stop where bytes[i] & 0xC0 != 0x80 { column += 1 }
+        self.init(message: message, line: line, column: column)
+    }
+
+    /// Creates an error at a known line and column.
+    public init(message: String, line: Int, column: Int) {
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
+    /// `line:column: message`.
+    public var description: String { "\(line):\(column): \(message)" }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A file written beside its target and renamed over it only when complete, so a reader sees
+/// either the previous file or the new one, never half of one.
+///
+/// ```swift
+/// let file = try AtomicFile(target: url)
+/// try file.write(bytes)
+/// try file.commit()      // flush, fsync, rename
+/// ```
+public final class AtomicFile {
+    /// The file's final location.
+    public let target: URL
+    /// The temporary file beside it.
+    public let temporary: URL
+    private let handle: FileHandle
+    private var closed = false
+    /// Bytes written so far.
+    public private(set) var bytesWritten = 0
+
+    /// Creates the temporary file (and the target's directory if needed).
+    public init(target: URL) throws {
+        self.target = target
+        let directory = target.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SourceError("cannot create the directory \(directory.path): \(error.localizedDescription)")
+        }
+        let name = ".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        temporary = directory.appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw SourceError("cannot write in \(directory.path): permission denied or disk full")
+        }
+        handle = try FileHandle(forWritingTo: temporary)
+    }
+
+    /// Appends bytes.
+    public func write(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        try handle.write(contentsOf: bytes)
+        bytesWritten += bytes.count
+    }
+
+    /// Flushes to disk and renames over the target.
+    public func commit() throws {
+        guard !closed else { return }
+        try handle.synchronize()
+        try handle.close()
+        closed = true
+        if rename(temporary.path, target.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw SourceError("cannot rename \(temporary.path) to \(target.path): \(reason)")
+        }
+    }
+
+    /// Removes the temporary file; the target stays as it was.
+    public func discard() {
+        if !closed {
+            try? handle.close()
+            closed = true
+        }
+        try? FileManager.default.removeItem(at: temporary)
+    }
+
+    deinit {
+        if !closed { discard() }
+    }
+}
+
+/// The document a sink's writer writes into: buffered, then written atomically by the runner.
+public final class FeedOutput {
+    private let file: AtomicFile
+    private var buffer: [UInt8] = []
+    private let flushThreshold = 256 * 1024
+
+    /// Creates an output over an atomic file.
+    public init(file: AtomicFile) {
+        self.file = file
+        buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    /// Appends bytes.
+    public func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    /// Appends text as UTF-8.
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    /// Writes what is buffered to the file.
+    public func flush() throws {
+        try file.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Bytes written so far, buffered ones included.
+    public var bytesWritten: Int { file.bytesWritten + buffer.count }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+
+/// A sink formats the postings it is given into one feed document. The runner does the rest that
+/// every sink shares: `where:`, `sort:`, `limit:`, and writing the file atomically.
+///
+/// ```swift
+/// struct TitlesSink: Sink {
+///     static let type = "titles"
+///     static let summary = "One title per line"
+///     init(options: NoOptions, context: SinkContext) throws {}
+///     func makeWriter() -> any FeedWriter { TitlesWriter() }
+/// }
+/// ```
+public protocol Sink: Sendable {
+    /// The sink's options beyond the common ones.
+    associatedtype Options: PluginOptions
+    /// The `type:` name in pipeline files.
+    static var type: String { get }
+    /// One line for `syndicate plugins`.
+    static var summary: String { get }
+    /// Creates the sink from its decoded options; throw `ConfigValueError` for bad values.
+    init(options: Options, context: SinkContext) throws
+    /// A writer for one feed document.
+    func makeWriter() -> any FeedWriter
+}
+
+/// Writes one feed document: `begin`, then `write` per posting, then `end`.
+public protocol FeedWriter {
+    /// Writes what comes before the first posting.
+    mutating func begin(_ out: FeedOutput) throws
+    /// Writes one posting.
+    mutating func write(_ posting: JobPosting, to out: FeedOutput) throws
+    /// Writes what comes after the last posting.
+    mutating func end(_ out: FeedOutput) throws
+}
+
+extension FeedWriter {
+    /// Nothing before the first posting by default.
+    public mutating func begin(_ out: FeedOutput) throws {}
+    /// Nothing after the last posting by default.
+    public mutating func end(_ out: FeedOutput) throws {}
+}
+
+/// What a sink knows about its place in the pipeline.
+public struct SinkContext: Sendable {
+    /// The sink's name in the pipeline file.
+    public let name: String
+    /// The pipeline's name.
+    public let pipelineName: String
+    /// The pipeline file's directory.
+    public let baseDirectory: URL
+    /// The logger.
+    public let logger: Logger
+
+    /// Creates a context.
+    public init(name: String, pipelineName: String, baseDirectory: URL, logger: Logger) {
+        self.name = name
+        self.pipelineName = pipelineName
+        self.baseDirectory = baseDirectory
+        self.logger = logger
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Where a source emits its postings. It stamps each with its source and id, applies the
+/// source's `defaults:`, sends malformed ones to the rejects, and passes the rest on in batches;
+/// `emit` waits while the stages are busy, which is what bounds a run's memory.
+///
+/// Used by one source task only.
+public final class SourceOutput {
+    /// The source's name.
+    public let sourceName: String
+    /// The run's shared context.
+    public let run: RunContext
+    private let defaults: [FieldAssignment]
+    private let batchSize: Int
+    private let send: @Sendable ([JobPosting]) async -> Void
+    private var batch: [JobPosting] = []
+    /// Postings passed on.
+    public private(set) var emitted = 0
+    /// Postings rejected.
+    public private(set) var rejected = 0
+
+    /// Creates an output that hands full batches to `send`.
+    public init(
+        sourceName: String, run: RunContext, defaults: [FieldAssignment], batchSize: Int,
+        send: @escaping @Sendable ([JobPosting]) async -> Void
+    ) {
+        self.sourceName = sourceName
+        self.run = run
+        self.defaults = defaults
+        self.batchSize = max(1, batchSize)
+        self.send = send
+        batch.reserveCapacity(self.batchSize)
+    }
+
+    /// Emits one posting read at `position` (`line 3`, `$.jobs[2]`), or rejects it when it has no
+    /// title, or neither a URL nor a source id.
+    public func emit(_ posting: JobPosting, position: @autoclosure () -> String, raw: @autoclosure () -> String? = nil) async throws {
+        var p = posting
+        p.source = sourceName
+        for assignment in defaults where assignment.path.get(p) == .null {
+            try? assignment.path.set(assignment.value, on: &p)
+        }
+        if let t = p.title?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
+            if p.titleRaw == nil { p.titleRaw = p.title }
+        } else {
+            reject(position: position(), reason: "missing title", raw: raw() ?? p.jsonText)
+            return
+        }
+        if p.url == nil, p.sourceID == nil {
+            reject(position: position(), reason: "missing both url and source_id; a posting needs one to be identified", raw: raw() ?? p.jsonText)
+            return
+        }
+        if p.id == nil { p.id = PostingID.make(source: sourceName, sourceID: p.sourceID, url: p.url) }
+        batch.append(p)
+        emitted += 1
+        if batch.count >= batchSize { try await flush() }
+    }
+
+    /// Sends a malformed posting to the rejects.
+    public func reject(position: String, reason: String, raw: String?) {
+        rejected += 1
+        run.reject(source: sourceName, position: position, reason: reason, raw: raw)
+    }
+
+    /// Records a warning about this source's data.
+    public func warn(_ message: String, position: String) {
+        run.warn(source: sourceName, "\(position): \(message)")
+    }
+
+    /// Passes on what is batched; sources need not call it, the runner does at the end.
+    public func flush() async throws {
+        try Task.checkCancellation()
+        guard !batch.isEmpty else { return }
+        let full = batch
+        batch.removeAll(keepingCapacity: true)
+        await send(full)
+    }
+}
+
+/// Stable posting ids: the same source and source id (or URL) give the same id on every run.
+public enum PostingID {
+    /// A 16-hex-digit id from the source name and the source id, or the URL without one.
+    ///
+    /// FNV-1a 64 rather than a cryptographic hash: ids need stability and spread, not secrecy, and
+    /// this costs nothing per posting (about 3e-8 chance of any collision in a million).
+    public static func make(source: String, sourceID: String?, url: String?) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ s: String) {
+            for byte in s.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+            hash ^= 0xFF
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        mix(source)
+        if let sourceID {
+            mix("id")
+            mix(sourceID)
+        } else {
+            mix("url")
+            mix(url ?? "")
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

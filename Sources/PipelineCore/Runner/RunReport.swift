@@ -1,0 +1,99 @@
+import Foundation
+
+/// What a run did: every source, stage and sink with the same counters (received, sent, errors,
+/// bytes, duration), the rejects and the warnings. `--report FILE` writes it as JSON.
+public struct RunReport: Sendable, Codable {
+    /// How the run ended.
+    public enum Status: String, Sendable, Codable {
+        case ok, partial, failed, interrupted
+    }
+
+    /// One source's figures.
+    public struct SourceReport: Sendable, Codable {
+        public var name: String
+        public var type: String
+        public var status: String
+        public var error: String?
+        public var sent: Int
+        public var rejected: Int
+        public var warnings: Int
+        public var durationSeconds: Double
+    }
+
+    /// One stage's figures.
+    public struct StageReport: Sendable, Codable {
+        public var type: String
+        public var received: Int
+        public var sent: Int
+        public var durationSeconds: Double
+    }
+
+    /// One sink's figures.
+    public struct SinkReport: Sendable, Codable {
+        public var name: String
+        public var type: String
+        public var path: String
+        public var status: String
+        public var error: String?
+        public var received: Int
+        public var written: Int
+        public var bytes: Int
+        public var durationSeconds: Double
+    }
+
+    public var pipeline: String
+    public var file: String
+    public var status: Status
+    public var exitCode: Int32
+    public var dryRun: Bool
+    public var startedAt: String
+    public var finishedAt: String
+    public var durationSeconds: Double
+    public var sources: [SourceReport]
+    public var stages: [StageReport]
+    public var sinks: [SinkReport]
+    public var rejects: Int
+    public var rejectsFile: String?
+    public var warnings: Int
+    public var firstWarnings: [String]
+    /// Why nothing was published, when nothing was.
+    public var failure: String?
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, file, status
+        case exitCode = "exit_code"
+        case dryRun = "dry_run"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case durationSeconds = "duration_seconds"
+        case sources, stages, sinks, rejects
+        case rejectsFile = "rejects_file"
+        case warnings
+        case firstWarnings = "first_warnings"
+        case failure
+    }
+
+    /// The report as indented JSON.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(self)
+    }
+}
+
+/// The exit codes of `syndicate run`, as the specification lists them.
+public enum ExitStatus {
+    /// Every source read, every feed published.
+    public static let ok: Int32 = 0
+    /// Nothing was published.
+    public static let failed: Int32 = 1
+    /// A source failed; feeds were published without its new postings.
+    public static let partial: Int32 = 3
+    /// Another run holds the pipeline's lock.
+    public static let locked: Int32 = 75
+    /// The pipeline file is invalid.
+    public static let invalidConfig: Int32 = 78
+    /// Stopped by SIGINT or SIGTERM; nothing was published.
+    public static let interrupted: Int32 = 130
+}

@@ -1,0 +1,24 @@
+import PipelineCore
+
+/// The built-in plugins. Adding one is adding its folder under `Sources/Plugins/<Kind>/` and one
+/// line here.
+///
+/// ```swift
+/// let loader = PipelineLoader(registry: Plugins.builtIn)
+/// ```
+public enum Plugins {
+    /// Every built-in source, stage and sink.
+    public static let builtIn: PluginRegistry = {
+        var r = PluginRegistry()
+        // Sources
+        r.register(source: JSONLSource.self)
+        r.register(source: JSONSource.self)
+        // Stages
+        r.register(stage: FilterStage.self)
+        r.register(stage: SetStage.self)
+        // Sinks
+        r.register(sink: JSONLSink.self)
+        r.register(sink: JSONSink.self)
+        return r
+    }()
+}

@@ -1,0 +1,26 @@
+import PipelineCore
+
+/// Writes JSON Lines: one posting per line in the record's JSON form.
+///
+/// ```yaml
+/// all: { type: jsonl, path: out/jobs.jsonl }
+/// ```
+public struct JSONLSink: Sink {
+    public static let type = "jsonl"
+    public static let summary = "JSON Lines, one posting per line in the record's JSON form"
+
+    public init(options: NoOptions, context: SinkContext) throws {}
+
+    public func makeWriter() -> any FeedWriter { Writer() }
+
+    struct Writer: FeedWriter {
+        var json = JSONWriter()
+
+        mutating func write(_ posting: JobPosting, to out: FeedOutput) throws {
+            json.reset()
+            posting.writeJSON(to: &json)
+            json.bytes.append(0x0A)
+            try out.write(json.bytes)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import PipelineCore
+import Synchronization
+import Plugins
+
+/// `syndicate run FILE...`: runs each pipeline once.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run each pipeline once.",
+        discussion: """
+            Exit codes: 0 ok; 3 partial (a source failed, feeds published without its new \
+            postings); 1 failed (nothing published); 75 another run holds the lock; 78 invalid \
+            config; 130 interrupted (nothing published). With several files, the most serious wins.
+            """
+    )
+
+    @Argument(help: "Pipeline files.", completion: .file(extensions: ["yaml", "yml"]))
+    var files: [String]
+
+    @Flag(help: "Do everything but publish feeds or write state.")
+    var dryRun = false
+
+    @Option(help: "Write the run report as JSON to this file.")
+    var report: String?
+
+    @OptionGroup var output: OutputOptions
+
+    /// How many runs' rejects files are kept per pipeline.
+    static let keptRejectFiles = 10
+
+    func run() async throws {
+        output.bootstrapLogging()
+        let logger = Logger(label: "syndicate")
+        let loader = PipelineLoader(registry: Plugins.builtIn, logger: logger)
+        var worst = ExitStatus.ok
+        var reports: [RunReport] = []
+        for file in files {
+            let pipeline: Pipeline
+            do {
+                pipeline = try loader.load(file: file)
+            } catch {
+                for d in error.diagnostics { printError(d.description) }
+                worst = Self.moreSerious(worst, ExitStatus.invalidConfig)
+                continue
+            }
+            let result = await runInterruptibly(pipeline, logger: logger)
+            reports.append(result)
+            describe(result, pipeline: pipeline)
+            worst = Self.moreSerious(worst, result.exitCode)
+            if result.exitCode == ExitStatus.interrupted { break }
+        }
+        if let report { writeReports(reports, to: report) }
+        if worst != ExitStatus.ok { throw ExitCode(worst) }
+    }
+
+    /// Runs with SIGINT and SIGTERM cancelling the run (nothing is published); a second signal
+    /// exits at once.
+    private func runInterruptibly(_ pipeline: Pipeline, logger: Logger) async -> RunReport {
+        let options = RunOptions(dryRun: dryRun, rejectsFile: dryRun ? nil : rejectsFile(for: pipeline))
+        let task = Task { await PipelineRunner(pipeline: pipeline, options: options, logger: logger).run() }
+        let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let seen = SignalCount()
+            source.setEventHandler {
+                if seen.increment() > 1 { _exit(ExitStatus.interrupted) }
+                printError("syndicate: interrupted; stopping without publishing (signal again to exit at once)")
+                task.cancel()
+            }
+            source.resume()
+            return source
+        }
+        let result = await task.value
+        for source in signals { source.cancel() }
+        return result
+    }
+
+    /// `.syndicate/rejects/<name>-<time>.jsonl` beside the state; older files beyond the last
+    /// ten runs are removed.
+    private func rejectsFile(for pipeline: Pipeline) -> URL {
+        let stateDirectory = (pipeline.state?.url ?? pipeline.defaultStateURL).deletingLastPathComponent()
+        let directory = stateDirectory.appendingPathComponent("rejects")
+        let stamp = RFC3339.format(Date()).replacingOccurrences(of: ":", with: "")
+        let prefix = "\(pipeline.name)-"
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let old = names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".jsonl") }.sorted()
+            for name in old.dropLast(Self.keptRejectFiles - 1) {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            }
+        }
+        return directory.appendingPathComponent("\(prefix)\(stamp).jsonl")
+    }
+
+    /// Cron etiquette: failures to stderr always; a summary on stdout only with a terminal or
+    /// `--verbose`.
+    private func describe(_ report: RunReport, pipeline: Pipeline) {
+        for source in report.sources where source.status == "failed" {
+            printError("syndicate: \(pipeline.file): source '\(source.name)': \(source.error ?? "failed")")
+        }
+        for sink in report.sinks where sink.status == "failed" {
+            printError("syndicate: \(pipeline.file): sink '\(sink.name)': \(sink.error ?? "failed")")
+        }
+        let read = report.sources.reduce(0) { $0 + $1.sent }
+        let published = report.sinks.map { "\($0.path) (\($0.written))" }.joined(separator: ", ")
+        let rejects = report.rejects == 0 ? "" : "; \(report.rejects) rejected (\(report.rejectsFile ?? "see the report"))"
+        let failed = report.sources.filter { $0.status == "failed" }.count
+        switch report.status {
+        case .ok:
+            if output.printsSummary {
+                let verb = report.dryRun ? "would publish" : "published"
+                print("\(pipeline.name): \(read) postings from \(report.sources.count) source\(report.sources.count == 1 ? "" : "s")\(rejects); \(verb) \(published.isEmpty ? "nothing" : published) in \(String(format: "%.2f", report.durationSeconds))s")
+            }
+        case .partial:
+            printError("syndicate: \(pipeline.file): partial: \(failed) of \(report.sources.count) sources failed; published \(published)\(rejects)")
+        case .failed, .interrupted:
+            printError("syndicate: \(pipeline.file): \(report.failure ?? "failed")")
+        }
+        if output.verbose {
+            for warning in report.firstWarnings { printError("syndicate: warning: \(warning)") }
+        }
+    }
+
+    private func writeReports(_ reports: [RunReport], to path: String) {
+        do {
+            let data: Data
+            if reports.count == 1, let only = reports.first {
+                data = try only.jsonData()
+            } else {
+                let items = try reports.map { try JSONSerialization.jsonObject(with: $0.jsonData()) }
+                data = try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            }
+            let file = try AtomicFile(target: URL(fileURLWithPath: path))
+            try file.write([UInt8](data) + [0x0A])
+            try file.commit()
+        } catch {
+            printError("syndicate: error: cannot write the report to \(path): \(error)")
+        }
+    }
+
+    /// The more serious of two exit codes: interrupted, invalid config, failed, locked, partial, ok.
+    static func moreSerious(_ a: Int32, _ b: Int32) -> Int32 {
+        let order: [Int32] = [ExitStatus.ok, ExitStatus.partial, ExitStatus.locked, ExitStatus.failed, ExitStatus.invalidConfig, ExitStatus.interrupted]
+        let rank = { (code: Int32) in order.firstIndex(of: code) ?? order.count }
+        return rank(a) >= rank(b) ? a : b
+    }
+}
+
+/// Counts signals delivered, from the signal queue.
+final class SignalCount: Sendable {
+    private let count = Mutex(0)
+    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
+}
