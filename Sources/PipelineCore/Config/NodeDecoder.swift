@@ -53,9 +53,11 @@ struct NodeDecoder: Decoder {
     /// Decodes a value of any type from this node, recording what goes wrong and returning a
     /// placeholder in its place.
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if let scalarValue = try decodeScalar(type) { return scalarValue }
         do {
+            if let scalarValue = try decodeScalar(type) { return scalarValue }
             return try T(from: self)
+        } catch is AlreadyReported {
+            // The problem is recorded; a value built on it would only add noise.
         } catch let error as ConfigValueError {
             session.error(error.message, at: node.mark, offset: error.offset + node.quoteOffset)
         } catch let error as DecodingError {
@@ -80,6 +82,10 @@ struct NodeDecoder: Decoder {
         return try container.decode(Bool.self) as? T
     }
 }
+
+/// Thrown by a scalar read whose problem is already recorded, so that the value built on it is
+/// replaced by a placeholder without a second, derived error.
+struct AlreadyReported: Error {}
 
 /// A placeholder value of any decodable type, built by the probe decoder.
 func placeholder<T: Decodable>(_ type: T.Type) throws -> T {
@@ -274,34 +280,35 @@ struct NodeSingleValueContainer: SingleValueDecodingContainer {
     }
 
     func decode(_ type: String.Type) throws -> String {
-        text(expecting: "a string") ?? ""
+        guard let text = text(expecting: "a string") else { throw AlreadyReported() }
+        return text
     }
 
     func decode(_ type: Bool.Type) throws -> Bool {
-        guard let t = text(expecting: "true or false") else { return false }
+        guard let t = text(expecting: "true or false") else { throw AlreadyReported() }
         switch t.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
             session.error("expected true or false for \(decoder.optionName), found '\(t)'", at: decoder.node.mark)
-            return false
+            throw AlreadyReported()
         }
     }
 
     func decode(_ type: Int.Type) throws -> Int {
-        guard let t = text(expecting: "a whole number") else { return 0 }
+        guard let t = text(expecting: "a whole number") else { throw AlreadyReported() }
         guard let v = Int(t.replacingOccurrences(of: "_", with: "")) else {
             session.error("expected a whole number for \(decoder.optionName), found '\(t)'", at: decoder.node.mark)
-            return 0
+            throw AlreadyReported()
         }
         return v
     }
 
     func decode(_ type: Double.Type) throws -> Double {
-        guard let t = text(expecting: "a number") else { return 0 }
+        guard let t = text(expecting: "a number") else { throw AlreadyReported() }
         guard let v = Double(t.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             session.error("expected a number for \(decoder.optionName), found '\(t)'", at: decoder.node.mark)
-            return 0
+            throw AlreadyReported()
         }
         return v
     }

@@ -322,7 +322,7 @@ struct ExpressionParser {
             advance()
             let inner = try parseOr()
             guard case .rightParen = current else {
-                throw ConfigValueError("expected ')' to close the '(' at column \(at + 1), found \(describe(current))", offset: offset)
+                throw ConfigValueError("expected ')' to close the '(' at character \(at + 1) of the expression, found \(describe(current))", offset: offset)
             }
             advance()
             return inner

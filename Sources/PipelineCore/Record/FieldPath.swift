@@ -85,7 +85,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     public init(parsing name: String) throws(FieldError) {
         guard let path = FieldPath(name) else {
             var message = "unknown record field '\(name)'"
-            if let near = Suggestion.closest(to: name, among: Self.allNames) {
+            if let near = Self.suggestion(for: name) {
                 message += " (did you mean '\(near)'?)"
             } else {
                 message += "; fields are \(Self.allNames.joined(separator: ", "))"
@@ -93,6 +93,18 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             throw FieldError(field: name, message: message)
         }
         self = path
+    }
+
+    /// The field a mistyped name most likely meant: by the whole name, or by its last part
+    /// (`country` means `location.country`).
+    static func suggestion(for name: String) -> String? {
+        if let near = Suggestion.closest(to: name, among: allNames) { return near }
+        let lastParts = allNames.filter { $0.contains(".") && !$0.hasPrefix("extra.") }
+        let tail = name.split(separator: ".").last.map(String.init) ?? name
+        guard let part = Suggestion.closest(to: tail, among: lastParts.map { String($0.split(separator: ".").last ?? "") }) else {
+            return nil
+        }
+        return lastParts.first { $0.hasSuffix(".\(part)") }
     }
 
     /// The dotted name.

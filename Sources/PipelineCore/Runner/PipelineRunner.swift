@@ -177,8 +177,9 @@ public struct PipelineRunner: Sendable {
             outcome.error = "interrupted"
             outcome.cancelled = true
         } catch {
+            // Reported once, by whoever reads the report (the CLI prints one line per source).
             outcome.error = Self.describe(error)
-            logger.error("source '\(spec.name)': \(outcome.error ?? "")")
+            logger.debug("source '\(spec.name)' failed: \(outcome.error ?? "")")
         }
         outcome.sent = output.emitted
         outcome.rejected = output.rejected
@@ -231,7 +232,6 @@ public struct PipelineRunner: Sendable {
                 report.status = "failed"
                 report.error = Self.describe(error)
                 failure = failure ?? "sink '\(spec.name)' failed: \(Self.describe(error)); nothing was published"
-                logger.error("sink '\(spec.name)': \(Self.describe(error))")
             }
             report.durationSeconds = seconds(since: clock)
             reports.append(report)

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import PipelineCore
+
+@Suite("The record")
+struct RecordTests {
+    static func full() -> JobPosting {
+        var p = JobPosting(id: "abc", source: "acme", sourceID: "1", url: "https://x.example/1", title: "Senior Back-End Developer", company: "Acme")
+        p.titleRaw = "Sr. back end developper!!!"
+        p.titleCanonical = "Back-End Developer"
+        p.seniority = .senior
+        p.roleType = .backendEngineer
+        p.occupation = Occupation(noc: "21232", onet: "15-1252.00")
+        p.location = Location(city: "Toronto", region: "ON", country: "CA", postalCode: "M5V 2T6", remote: false, text: "Toronto, ON")
+        p.salary = Salary(min: 110_000, max: 135_000, currency: "CAD", period: .year, text: "$110,000 - $135,000")
+        p.salaryBand = SalaryBand(label: .senior, min: 110_000, max: 135_000, currency: "CAD", basis: .posted)
+        p.employmentType = .fullTime
+        p.datePosted = RFC3339.parse("2026-11-20T14:00:00Z")
+        p.validThrough = RFC3339.parse("2026-12-20T00:00:00Z")
+        p.descriptionHTML = "<p>Go</p>"
+        p.descriptionText = "Go"
+        p.skills = ["go", "postgresql"]
+        p.duplicates = [DuplicateReference(source: "partner", sourceID: "9", url: "https://y.example/9")]
+        p.extra = ["department": "Platform", "board": "main"]
+        return p
+    }
+
+    @Test("the JSON form uses the specification's field names in its order")
+    func fieldNames() throws {
+        let text = Self.full().jsonText
+        let keys = ["id", "source", "source_id", "url", "title", "title_raw", "title_canonical", "seniority", "role_type",
+                    "occupation", "company", "location", "salary", "salary_band", "employment_type", "date_posted",
+                    "valid_through", "description_html", "description_text", "skills", "duplicates", "extra"]
+        guard case .object(let members) = try JSONParser.parse(Array(text.utf8)) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(members.map(\.0) == keys)
+        #expect(text.contains(#""location":{"city":"Toronto","region":"ON","country":"CA","postal_code":"M5V 2T6","remote":false,"text":"Toronto, ON"}"#))
+        #expect(text.contains(#""date_posted":"2026-11-20T14:00:00Z""#))
+        #expect(text.contains(#""extra":{"board":"main","department":"Platform"}"#))
+    }
+
+    @Test("absent values are omitted")
+    func omitsAbsent() {
+        #expect(JobPosting(sourceID: "1", title: "Dev").jsonText == #"{"source_id":"1","title":"Dev"}"#)
+    }
+
+    @Test("the fast writer and Codable agree, both ways")
+    func codableAgrees() throws {
+        let p = Self.full()
+        let decoded = try JSONDecoder().decode(JobPosting.self, from: Data(p.jsonText.utf8))
+        #expect(decoded == p)
+        let encoded = try JSONEncoder().encode(p)
+        #expect(RecordMapping.recordForm.map(try JSONParser.parse([UInt8](encoded))).posting == p)
+    }
+
+    @Test("reading the JSON form back gives the same record")
+    func recordFormRoundTrip() throws {
+        let p = Self.full()
+        let result = RecordMapping.recordForm.map(try JSONParser.parse(Array(p.jsonText.utf8)))
+        #expect(result.rejection == nil)
+        #expect(result.posting == p)
+    }
+
+    @Test("ids are stable, and differ by source and by source id")
+    func ids() {
+        let a = PostingID.make(source: "acme", sourceID: "1", url: nil)
+        #expect(a == PostingID.make(source: "acme", sourceID: "1", url: "https://other"))
+        #expect(a != PostingID.make(source: "acme", sourceID: "2", url: nil))
+        #expect(a != PostingID.make(source: "beta", sourceID: "1", url: nil))
+        #expect(a.count == 16)
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import PipelineCore
+import Plugins
+import Testing
+
+@Suite("Running a pipeline")
+struct RunnerTests {
+    static let feed = """
+        {"source_id":"1","title":"Back-End Developer","company":"Acme","location":{"country":"CA"},"date_posted":"2026-11-20T00:00:00Z"}
+        {"source_id":"2","title":"Data Engineer","company":"Acme","location":{"country":"US"},"date_posted":"2026-11-22T00:00:00Z"}
+        {"source_id":"3","title":"QA Engineer","company":"Acme","location":{"country":"CA"},"date_posted":"2026-11-21T00:00:00Z"}
+        """
+
+    @Test("a failing source fails alone: the others publish, its postings are left out, exit 3")
+    func failureIsolation() async throws {
+        let scratch = try Scratch()
+        try scratch.write("good.jsonl", Self.feed)
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources:
+              good: { type: jsonl, path: good.jsonl }
+              bad: { type: failing, before: 700, message: "feeds/b.xml:1:32: unexpected end of document" }
+            sinks:
+              out: { type: jsonl, path: out.jsonl }
+            """, options: RunOptions(batchSize: 64))
+        #expect(report.exitCode == ExitStatus.partial)
+        #expect(report.status == .partial)
+        #expect(report.sources.map(\.status) == ["ok", "failed"])
+        #expect(report.sources[1].error == "feeds/b.xml:1:32: unexpected end of document")
+        #expect(report.sources[1].sent == 700)
+        let out = try scratch.jsonLines("out.jsonl")
+        #expect(out.map { $0["source"] } == Array(repeating: .string("good"), count: 3))
+    }
+
+    @Test("when every source fails nothing is published and the previous feed stays")
+    func allFail() async throws {
+        let scratch = try Scratch()
+        try scratch.write("out.jsonl", "previous\n")
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { bad: { type: failing, before: 1, message: boom } }
+            sinks: { out: { type: jsonl, path: out.jsonl } }
+            """)
+        #expect(report.exitCode == ExitStatus.failed)
+        #expect(try scratch.read("out.jsonl") == "previous\n")
+    }
+
+    @Test("a failing stage fails the run and publishes nothing")
+    func stageFailure() async throws {
+        let scratch = try Scratch()
+        try scratch.write("good.jsonl", Self.feed)
+        try scratch.write("out.jsonl", "previous\n")
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { good: { type: jsonl, path: good.jsonl } }
+            stages: [ { type: failing-stage } ]
+            sinks:
+              out: { type: jsonl, path: out.jsonl }
+              other: { type: json, path: other.json }
+            """)
+        #expect(report.exitCode == ExitStatus.failed)
+        #expect(report.failure == "a stage failed: the stage broke; nothing was published")
+        #expect(try scratch.read("out.jsonl") == "previous\n")
+        #expect(!scratch.exists("other.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == ["good.jsonl", "out.jsonl", "pipeline.yaml"])
+    }
+
+    @Test("a sink that cannot write fails the run; no other sink publishes either")
+    func sinkFailure() async throws {
+        let scratch = try Scratch()
+        try scratch.write("good.jsonl", Self.feed)
+        try scratch.write("blocked", "a file where a directory should be")
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { good: { type: jsonl, path: good.jsonl } }
+            sinks:
+              first: { type: jsonl, path: first.jsonl }
+              second: { type: jsonl, path: blocked/second.jsonl }
+            """)
+        #expect(report.exitCode == ExitStatus.failed)
+        #expect(report.sinks.map(\.status) == ["ok", "failed"])
+        #expect(!scratch.exists("first.jsonl"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".") }.isEmpty)
+    }
+
+    @Test("filter, set, and the sinks' where, sort and limit")
+    func stagesAndSinkOptions() async throws {
+        let scratch = try Scratch()
+        try scratch.write("good.jsonl", Self.feed)
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { good: { type: jsonl, path: good.jsonl } }
+            stages:
+              - type: filter
+                where: not (title contains "qa")
+              - type: set
+                values: { extra.board: main, location.remote: true }
+                where: location.country == "CA"
+            sinks:
+              newest: { type: jsonl, path: newest.jsonl, limit: 1 }
+              ca: { type: json, path: ca.json, where: 'location.country == "CA"', sort: title }
+            """)
+        #expect(report.exitCode == 0)
+        #expect(report.stages.map(\.sent) == [2, 2])
+        #expect(try scratch.jsonLines("newest.jsonl").map { $0["source_id"] } == [.string("2")])
+        let ca = try JSONParser.parse(Array(try scratch.read("ca.json").utf8))
+        guard case .array(let items) = ca else {
+            Issue.record("not an array")
+            return
+        }
+        #expect(items.map { $0["source_id"] } == [.string("1")])
+        #expect(items[0]["extra"] == .object([("board", .string("main"))]))
+        #expect(items[0]["location"] == .object([("country", .string("CA")), ("remote", .bool(true))]))
+    }
+
+    @Test("the same input gives byte-identical feeds, however the sources interleave")
+    func deterministic() async throws {
+        let scratch = try Scratch()
+        var lines: [String] = []
+        for i in 0..<2000 { lines.append(#"{"source_id":"\#(i)","title":"Job \#(i % 7)","date_posted":"2026-11-\#(10 + i % 9)T00:00:00Z"}"#) }
+        try scratch.write("a.jsonl", lines.joined(separator: "\n"))
+        try scratch.write("b.jsonl", lines.reversed().joined(separator: "\n"))
+        let text = """
+            version: 1
+            name: t
+            sources:
+              a: { type: jsonl, path: a.jsonl }
+              b: { type: jsonl, path: b.jsonl }
+            sinks:
+              out: { type: jsonl, path: out.jsonl }
+              doc: { type: json, path: out.json }
+            """
+        _ = try await scratch.run(text, options: RunOptions(batchSize: 7))
+        let first = (try scratch.read("out.jsonl"), try scratch.read("out.json"))
+        _ = try await scratch.run(text, options: RunOptions(batchSize: 300))
+        #expect(try scratch.read("out.jsonl") == first.0)
+        #expect(try scratch.read("out.json") == first.1)
+        #expect(first.0.split(separator: "\n").count == 4000)
+    }
+
+    @Test("a dry run publishes nothing and writes no rejects")
+    func dryRun() async throws {
+        let scratch = try Scratch()
+        try scratch.write("good.jsonl", Self.feed + "\nnot json\n")
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { good: { type: jsonl, path: good.jsonl } }
+            sinks: { out: { type: jsonl, path: out.jsonl } }
+            """, options: RunOptions(dryRun: true))
+        #expect(report.exitCode == 0)
+        #expect(report.sinks.first?.written == 3)
+        #expect(report.sinks.first?.status == "dry-run")
+        #expect(report.rejects == 1)
+        #expect(report.rejectsFile == nil)
+        #expect(!scratch.exists("out.jsonl"))
+    }
+
+    @Test("a missing input file fails its source with the path as written")
+    func missingInput() async throws {
+        let scratch = try Scratch()
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { gone: { type: jsonl, path: feeds/gone.jsonl } }
+            sinks: { out: { type: jsonl, path: out.jsonl } }
+            """)
+        #expect(report.sources.first?.error == "feeds/gone.jsonl: file not found")
+        #expect(report.exitCode == ExitStatus.failed)
+    }
+
+    @Test("the shipped example pipeline runs and publishes every sink")
+    func example() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let scratch = try Scratch()
+        try FileManager.default.copyItem(at: root.appendingPathComponent("pipelines"), to: scratch.url.appendingPathComponent("pipelines"))
+        try FileManager.default.copyItem(at: root.appendingPathComponent("examples"), to: scratch.url.appendingPathComponent("examples"))
+        let pipeline = try PipelineLoader(registry: Plugins.builtIn).load(file: scratch.url.appendingPathComponent("pipelines/example.yaml").path, checkFiles: true)
+        let report = await PipelineRunner(pipeline: pipeline).run()
+        #expect(report.exitCode == 0)
+        #expect(report.sources.allSatisfy { $0.status == "ok" })
+        for sink in pipeline.sinks {
+            #expect(FileManager.default.fileExists(atPath: sink.settings.path.url.path), "\(sink.name) was not published")
+        }
+        #expect(report.sinks.allSatisfy { $0.written > 0 })
+    }
+}
