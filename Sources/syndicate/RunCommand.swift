@@ -27,6 +27,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the run report as JSON to this file.")
     var report: String?
 
+    @Option(help: "The state store to use instead of the pipeline's own (a SQLite file).")
+    var state: String?
+
     @OptionGroup var output: OutputOptions
 
     /// How many runs' rejects files are kept per pipeline.
@@ -60,8 +63,15 @@ struct RunCommand: AsyncParsableCommand {
     /// Runs with SIGINT and SIGTERM cancelling the run (nothing is published); a second signal
     /// exits at once.
     private func runInterruptibly(_ pipeline: Pipeline, logger: Logger) async -> RunReport {
-        let options = RunOptions(dryRun: dryRun, rejectsFile: dryRun ? nil : rejectsFile(for: pipeline))
-        let task = Task { await PipelineRunner(pipeline: pipeline, options: options, logger: logger).run() }
+        let location = StateLocation(pipeline: pipeline, override: state)
+        let store: any StateStore
+        do {
+            store = try location.open(dryRun: dryRun)
+        } catch {
+            return RunReport.failedBeforeStart(pipeline, failure: "\(error)")
+        }
+        let options = RunOptions(dryRun: dryRun, rejectsFile: dryRun ? nil : rejectsFile(in: location.rejectsDirectory, for: pipeline))
+        let task = Task { await PipelineRunner(pipeline: pipeline, store: store, options: options, logger: logger).run() }
         let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -81,9 +91,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `.syndicate/rejects/<name>-<time>.jsonl` beside the state; older files beyond the last
     /// ten runs are removed.
-    private func rejectsFile(for pipeline: Pipeline) -> URL {
-        let stateDirectory = (pipeline.state?.url ?? pipeline.defaultStateURL).deletingLastPathComponent()
-        let directory = stateDirectory.appendingPathComponent("rejects")
+    private func rejectsFile(in directory: URL, for pipeline: Pipeline) -> URL {
         let stamp = RFC3339.format(Date()).replacingOccurrences(of: ":", with: "")
         let prefix = "\(pipeline.name)-"
         if let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
@@ -92,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
                 try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
             }
         }
-        return directory.appendingPathComponent("\(prefix)\(stamp).jsonl")
+        return directory.appendingPathComponent("\(prefix)\(stamp)-\(ProcessInfo.processInfo.processIdentifier).jsonl")
     }
 
     /// Cron etiquette: failures to stderr always; a summary on stdout only with a terminal or
@@ -116,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         case .partial:
             printError("syndicate: \(pipeline.file): partial: \(failed) of \(report.sources.count) sources failed; published \(published)\(rejects)")
-        case .failed, .interrupted:
+        case .failed, .interrupted, .locked:
             printError("syndicate: \(pipeline.file): \(report.failure ?? "failed")")
         }
         if output.verbose {

@@ -34,16 +34,12 @@ struct ConfigPrimitivesTests {
         #expect(Suggestion.distance("ab", "ba") == 1)
     }
 
-    @Test("sort orders compare by keys, put absent values last, and break ties by id")
-    func sortOrder() throws {
-        var a = JobPosting(id: "a", title: "B")
-        a.salary = Salary(min: 10)
-        var b = JobPosting(id: "b", title: "A")
-        b.salary = Salary(min: 20)
-        let c = JobPosting(id: "c", title: "A")
-        let bySalaryDesc = SortOrder(keys: [try SortOrder.parseKey("-salary.min")])
-        #expect([a, b, c].sorted(by: bySalaryDesc.areInOrder).map(\.id) == ["b", "a", "c"])
-        let byTitle = SortOrder(keys: [try SortOrder.parseKey("title")])
-        #expect([a, c, b].sorted(by: byTitle.areInOrder).map(\.id) == ["b", "c", "a"])
+    @Test("sort keys parse with '-' for descending and name unknown fields")
+    func sortKeys() throws {
+        let key = try SortOrder.parseKey("-salary.min")
+        #expect(key.path == FieldPath(.salaryMin))
+        #expect(key.descending)
+        #expect(try !SortOrder.parseKey("+title").descending)
+        #expect(throws: ConfigValueError.self) { try SortOrder.parseKey("-salary.mn") }
     }
 }

@@ -65,7 +65,7 @@ struct RunnerTests {
         #expect(report.failure == "a stage failed: the stage broke; nothing was published")
         #expect(try scratch.read("out.jsonl") == "previous\n")
         #expect(!scratch.exists("other.json"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == ["good.jsonl", "out.jsonl", "pipeline.yaml"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == [".syndicate", "good.jsonl", "out.jsonl", "pipeline.yaml"])
     }
 
     @Test("a sink that cannot write fails the run; no other sink publishes either")
@@ -84,7 +84,7 @@ struct RunnerTests {
         #expect(report.exitCode == ExitStatus.failed)
         #expect(report.sinks.map(\.status) == ["ok", "failed"])
         #expect(!scratch.exists("first.jsonl"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".") } == [".syndicate"])
     }
 
     @Test("filter, set, and the sinks' where, sort and limit")
@@ -181,7 +181,7 @@ struct RunnerTests {
         try FileManager.default.copyItem(at: root.appendingPathComponent("pipelines"), to: scratch.url.appendingPathComponent("pipelines"))
         try FileManager.default.copyItem(at: root.appendingPathComponent("examples"), to: scratch.url.appendingPathComponent("examples"))
         let pipeline = try PipelineLoader(registry: Plugins.builtIn).load(file: scratch.url.appendingPathComponent("pipelines/example.yaml").path, checkFiles: true)
-        let report = await PipelineRunner(pipeline: pipeline).run()
+        let report = await PipelineRunner(pipeline: pipeline, store: try SQLiteStateStore(url: nil)).run()
         #expect(report.exitCode == 0)
         #expect(report.sources.allSatisfy { $0.status == "ok" })
         for sink in pipeline.sinks {

@@ -56,10 +56,11 @@ struct Scratch {
         }
     }
 
-    /// Loads and runs `pipeline.yaml` written with `text`.
+    /// Loads and runs `pipeline.yaml` written with `text`, with its state in `.syndicate/` here.
     func run(_ text: String, options: RunOptions = RunOptions()) async throws -> RunReport {
         let pipeline = try load(text)
-        return await PipelineRunner(pipeline: pipeline, options: options).run()
+        let store = try StateLocation(pipeline: pipeline, override: nil).open(dryRun: options.dryRun)
+        return await PipelineRunner(pipeline: pipeline, store: store, options: options).run()
     }
 
     /// The lines of a JSON Lines output, parsed.

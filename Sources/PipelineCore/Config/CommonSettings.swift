@@ -8,14 +8,24 @@ import Foundation
 public struct SourceSettings: PluginOptions {
     /// Values for fields the source's postings leave empty.
     public var defaults: FieldAssignments?
+    /// Successful runs a posting may be missing from this source before it leaves the active set.
+    public var expireAfterMissing: Int
 
     public static let optionHelp = [
         "defaults": "values for record fields the source leaves empty, e.g. { company: Acme, location.country: CA }",
+        "expire_after_missing": "successful runs a posting may be missing from the source before it expires",
     ]
+
+    enum CodingKeys: String, CodingKey {
+        case defaults
+        case expireAfterMissing = "expire_after_missing"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         defaults = try c.decodeIfPresent(FieldAssignments.self, forKey: .defaults)
+        expireAfterMissing = try c.decodeIfPresent(Int.self, forKey: .expireAfterMissing) ?? 1
+        if expireAfterMissing < 1 { throw ConfigValueError("expire_after_missing must be 1 or more") }
     }
 }
 
@@ -25,16 +35,55 @@ public struct InputSettings: PluginOptions {
     public var path: InputPath?
     /// A URL (`file://` or http(s)).
     public var url: String?
+    /// How to fetch `url`.
+    public var http: HTTPSettings
 
     public static let optionHelp = [
         "path": "the feed file, relative to the pipeline file (give path or url)",
         "url": "the feed's URL (give path or url)",
+        "timeout": "seconds to wait for an answer, and at most between two parts of the body",
+        "retries": "further attempts after a connection error, HTTP 429 or 5xx (timeouts are not retried)",
+        "retry_delay": "seconds before the first retry; doubled each time, with jitter; Retry-After wins",
+        "headers": "extra request headers, e.g. { Authorization: \"Bearer ${TOKEN}\" }; never logged",
+        "max_bytes": "largest body accepted, after decompression",
+        "max_redirects": "redirects followed before giving up",
     ]
+
+    enum CodingKeys: String, CodingKey {
+        case path, url, timeout, retries, headers
+        case retryDelay = "retry_delay"
+        case maxBytes = "max_bytes"
+        case maxRedirects = "max_redirects"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         path = try c.decodeIfPresent(InputPath.self, forKey: .path)
         url = try c.decodeIfPresent(String.self, forKey: .url)
+        var http = HTTPSettings()
+        http.timeout = try c.decodeIfPresent(Double.self, forKey: .timeout) ?? http.timeout
+        http.retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? http.retries
+        http.retryDelay = try c.decodeIfPresent(Double.self, forKey: .retryDelay) ?? http.retryDelay
+        http.headers = try c.decodeIfPresent([String: String].self, forKey: .headers) ?? http.headers
+        http.maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes) ?? http.maxBytes
+        http.maxRedirects = try c.decodeIfPresent(Int.self, forKey: .maxRedirects) ?? http.maxRedirects
+        self.http = http
+        if http.timeout <= 0 { throw ConfigValueError("timeout must be more than 0 seconds") }
+        if http.retries < 0 || http.maxRedirects < 0 || http.retryDelay < 0 {
+            throw ConfigValueError("retries, retry_delay and max_redirects must be 0 or more")
+        }
+        if http.maxBytes < 1 { throw ConfigValueError("max_bytes must be at least 1") }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(path, forKey: .path)
+        try c.encodeIfPresent(url, forKey: .url)
+        try c.encode(http.timeout, forKey: .timeout)
+        try c.encode(http.retries, forKey: .retries)
+        try c.encode(http.retryDelay, forKey: .retryDelay)
+        try c.encode(http.maxBytes, forKey: .maxBytes)
+        try c.encode(http.maxRedirects, forKey: .maxRedirects)
     }
 }
 

@@ -237,7 +237,7 @@ public struct PipelineLoader: Sendable {
                 session.error("url '\(text)' is not an http, https or file URL", at: urlNode?.mark)
                 return nil
             }
-            return .remote(url)
+            return .remote(url, settings.http)
         case (nil, nil):
             session.error("source '\(name)' needs 'path:' (a file) or 'url:' (an address) to read from", at: block.mark)
             return nil

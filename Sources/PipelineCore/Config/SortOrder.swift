@@ -71,26 +71,4 @@ public struct SortOrder: OptionValue, Hashable {
         var c = encoder.singleValueContainer()
         try c.encode(keys.map { ($0.descending ? "-" : "") + $0.path.description }.joined(separator: ", "))
     }
-
-    /// Whether `a` comes before `b`. Absent values come last in either direction, and postings
-    /// equal on every key are ordered by id, so that the same set always gives the same order.
-    public func areInOrder(_ a: JobPosting, _ b: JobPosting) -> Bool {
-        for key in keys {
-            let x = key.path.get(a), y = key.path.get(b)
-            if x == y { continue }
-            if x == .null { return false }
-            if y == .null { return true }
-            let less = Self.less(x, y)
-            return key.descending ? !less : less
-        }
-        return (a.id ?? "") < (b.id ?? "")
-    }
-
-    static func less(_ x: FieldValue, _ y: FieldValue) -> Bool {
-        switch (x, y) {
-        case let (.number(a), .number(b)): return a < b
-        case let (.bool(a), .bool(b)): return !a && b
-        default: return x.description < y.description
-        }
-    }
 }

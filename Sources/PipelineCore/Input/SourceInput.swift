@@ -9,27 +9,29 @@ import Foundation
 public enum SourceInput: Sendable, Hashable {
     /// A local file, with the path as the user wrote it for messages.
     case file(URL, display: String)
-    /// A remote document.
-    case remote(URL)
+    /// A remote document and how to fetch it.
+    case remote(URL, HTTPSettings)
 
     /// The location as the operator wrote it, for messages (`feeds/a.xml`).
     public var display: String {
         switch self {
         case .file(_, let display): return display
-        case .remote(let url): return url.absoluteString
+        case .remote(let url, _): return url.absoluteString
         }
     }
 
-    /// Opens the document as a stream of byte chunks.
-    public func open(chunkSize: Int = 256 * 1024) throws -> any ByteStream {
+    /// Opens the document as a stream of byte chunks: a file read in chunks, or an HTTP body as
+    /// it arrives. `validators` make the request conditional; a 304 throws
+    /// `HTTPFetcher.NotModified`.
+    public func open(validators: SourceState? = nil, chunkSize: Int = 256 * 1024) async throws -> HTTPFetcher.Fetched {
         switch self {
         case .file(let url, let display):
-            return try FileByteStream(url: url, display: display, chunkSize: chunkSize)
-        case .remote(let url):
+            return HTTPFetcher.Fetched(stream: try FileByteStream(url: url, display: display, chunkSize: chunkSize))
+        case .remote(let url, let settings):
             if url.isFileURL {
-                return try FileByteStream(url: url, display: url.path, chunkSize: chunkSize)
+                return HTTPFetcher.Fetched(stream: try FileByteStream(url: url, display: url.path, chunkSize: chunkSize))
             }
-            throw SourceError("\(url.absoluteString): fetching over \(url.scheme ?? "the network") is not supported by this build; download the feed and read it with path:")
+            return try await HTTPFetcher.fetch(url, settings: settings, validators: validators)
         }
     }
 }

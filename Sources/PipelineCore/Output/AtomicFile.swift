@@ -35,6 +35,17 @@ public final class AtomicFile {
         handle = try FileHandle(forWritingTo: temporary)
     }
 
+    /// Removes temporary files that runs killed mid-write left beside `target`. Called with the
+    /// pipeline's lock held, so no live run of the pipeline is writing them.
+    public static func removeStaleTemporaries(of target: URL) {
+        let directory = target.deletingLastPathComponent()
+        let prefix = ".\(target.lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
     /// Appends bytes.
     public func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }

@@ -54,11 +54,6 @@ public struct SourceContext: Sendable {
         self.logger = logger
     }
 
-    /// The input, or an error saying the source has none.
-    public func requireInput() throws -> SourceInput {
-        guard let input else { throw SourceError("source '\(name)' has no path: or url:") }
-        return input
-    }
 }
 
 /// A failure of one source, with a message for the operator (`feeds/b.json:1:32: unexpected

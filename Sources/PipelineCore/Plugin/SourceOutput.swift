@@ -14,6 +14,13 @@ public final class SourceOutput {
     private let batchSize: Int
     private let send: @Sendable ([JobPosting]) async -> Void
     private var batch: [JobPosting] = []
+    /// Where the source reads from.
+    public let input: SourceInput?
+    /// The validators the store kept from the last fetch.
+    let validators: SourceState?
+    /// The validators of this run's response, for the next run.
+    public private(set) var etag: String?
+    public private(set) var lastModified: String?
     /// Postings passed on.
     public private(set) var emitted = 0
     /// Postings rejected.
@@ -22,14 +29,31 @@ public final class SourceOutput {
     /// Creates an output that hands full batches to `send`.
     public init(
         sourceName: String, run: RunContext, defaults: [FieldAssignment], batchSize: Int,
+        input: SourceInput? = nil, validators: SourceState? = nil,
         send: @escaping @Sendable ([JobPosting]) async -> Void
     ) {
         self.sourceName = sourceName
+        self.input = input
+        self.validators = validators
         self.run = run
         self.defaults = defaults
         self.batchSize = max(1, batchSize)
         self.send = send
         batch.reserveCapacity(self.batchSize)
+    }
+
+    /// Opens the source's `path:` or `url:` as a byte stream. An HTTP fetch is conditional on
+    /// the last response's validators; a 304 ends the source as "not modified", its postings kept.
+    ///
+    /// ```swift
+    /// let (input, stream) = try await output.openInput()
+    /// ```
+    public func openInput() async throws -> (SourceInput, any ByteStream) {
+        guard let input else { throw SourceError("source '\(sourceName)' has no path: or url:") }
+        let fetched = try await input.open(validators: validators)
+        etag = fetched.etag
+        lastModified = fetched.lastModified
+        return (input, fetched.stream)
     }
 
     /// Emits one posting read at `position` (`line 3`, `$.jobs[2]`), or rejects it when it has no
@@ -80,28 +104,16 @@ public final class SourceOutput {
 /// Stable posting ids: the same source and source id (or URL) give the same id on every run.
 public enum PostingID {
     /// A 16-hex-digit id from the source name and the source id, or the URL without one.
-    ///
-    /// FNV-1a 64 rather than a cryptographic hash: ids need stability and spread, not secrecy, and
-    /// this costs nothing per posting (about 3e-8 chance of any collision in a million).
     public static func make(source: String, sourceID: String?, url: String?) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ s: String) {
-            for byte in s.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-            hash ^= 0xFF
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        mix(source)
+        var hash = StableHash()
+        hash.add(source)
         if let sourceID {
-            mix("id")
-            mix(sourceID)
+            hash.add("id")
+            hash.add(sourceID)
         } else {
-            mix("url")
-            mix(url ?? "")
+            hash.add("url")
+            hash.add(url ?? "")
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hash.hex
     }
 }

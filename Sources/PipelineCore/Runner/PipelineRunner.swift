@@ -5,63 +5,101 @@ import Synchronization
 
 /// Options of one run.
 public struct RunOptions: Sendable {
-    /// Do everything but publish.
+    /// Do everything but publish or change the state.
     public var dryRun = false
     /// Postings per batch between a source and the stages.
     public var batchSize = 512
     /// Where the run's rejects go; nil keeps only the first ones, in the report.
     public var rejectsFile: URL?
+    /// The time the run judges `valid_through` against; now when nil (tests set it).
+    public var now: Date?
 
     /// Default options.
-    public init(dryRun: Bool = false, batchSize: Int = 512, rejectsFile: URL? = nil) {
+    public init(dryRun: Bool = false, batchSize: Int = 512, rejectsFile: URL? = nil, now: Date? = nil) {
         self.dryRun = dryRun
         self.batchSize = batchSize
         self.rejectsFile = rejectsFile
+        self.now = now
     }
 }
 
-/// Runs a loaded pipeline once: every source concurrently, each streamed in batches through the
-/// stages; then every sink writes its feed beside its target, and only when all have succeeded
-/// are the feeds renamed into place. A source that fails fails alone; a stage or sink that fails
-/// fails the run and publishes nothing.
+/// Runs a loaded pipeline once against its state store.
+///
+/// It takes the pipeline's lock; streams every source concurrently, batch by batch, through the
+/// stages into the store's staging area (so memory follows the batch size, not the feeds); then
+/// applies the run in one transaction — the successful sources' postings merged, what they no
+/// longer list expired, failed sources left as they were — and writes every sink's feed from the
+/// new active set beside its target. Only when every sink has written is the transaction
+/// committed and are the feeds renamed into place: a failure anywhere leaves the previous feeds
+/// and state as they were.
 ///
 /// ```swift
-/// let report = await PipelineRunner(pipeline: pipeline, options: RunOptions()).run()
+/// let report = await PipelineRunner(pipeline: pipeline, store: store).run()
 /// exit(report.exitCode)
 /// ```
 public struct PipelineRunner: Sendable {
     /// The pipeline.
     public let pipeline: Pipeline
+    /// Where the pipeline's state lives.
+    public let store: any StateStore
     /// The run's options.
     public let options: RunOptions
     /// Where messages go.
     public let logger: Logger
 
     /// Creates a runner.
-    public init(pipeline: Pipeline, options: RunOptions = RunOptions(), logger: Logger = Logger(label: "syndicate")) {
+    public init(pipeline: Pipeline, store: any StateStore, options: RunOptions = RunOptions(), logger: Logger = Logger(label: "syndicate")) {
         self.pipeline = pipeline
+        self.store = store
         self.options = options
         self.logger = logger
     }
 
-    struct Batch: Sendable {
-        let postings: [JobPosting]
-    }
-
     struct SourceOutcome: Sendable {
-        var error: String?
+        var result: SourceResult = .failed("did not run")
+        var etag: String?
+        var lastModified: String?
         var sent = 0
         var rejected = 0
         var duration: Double = 0
-        var cancelled = false
     }
 
     /// Runs the pipeline; never throws: what went wrong is in the report and its exit code.
     public func run() async -> RunReport {
         let started = Date()
+        var report = RunReport(
+            pipeline: pipeline.name, file: pipeline.file, status: .ok, exitCode: ExitStatus.ok, dryRun: options.dryRun,
+            startedAt: RFC3339.format(started), finishedAt: "", durationSeconds: 0,
+            sources: [], stages: [], sinks: [], rejects: 0, rejectsFile: nil, warnings: 0, firstWarnings: [], failure: nil)
+        let lock: any RunLock
+        do {
+            lock = try store.lock(pipeline: pipeline.name)
+        } catch let error as StateStoreError {
+            if case .locked = error {
+                return finish(&report, status: .locked, code: ExitStatus.locked, failure: error.description)
+            }
+            return finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: \(error)")
+        } catch {
+            return finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: \(error)")
+        }
+        defer { lock.release() }
+        await execute(&report, started: started)
+        return report
+    }
+
+    private func execute(_ report: inout RunReport, started: Date) async {
+        let runID = "\(RFC3339.format(started))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let states: [String: SourceState]
+        do {
+            states = try await store.sourceStates(pipeline: pipeline.name)
+            try await store.beginRun(pipeline: pipeline.name, runID: runID)
+        } catch {
+            _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: \(error)")
+            return
+        }
         let context = RunContext(logger: logger, rejectsFile: options.rejectsFile, startedAt: started)
         var stageReports = pipeline.stages.map { RunReport.StageReport(type: $0.type, received: 0, sent: 0, durationSeconds: 0) }
-        let channel = AsyncChannel<Batch>()
+        let channel = AsyncChannel<[JobPosting]>()
         let outcomes = OutcomeBox(count: pipeline.sources.count)
 
         // Sources produce into the channel concurrently; this task consumes it through the stages.
@@ -69,20 +107,18 @@ public struct PipelineRunner: Sendable {
             await withTaskGroup(of: Void.self) { group in
                 for (index, spec) in pipeline.sources.enumerated() {
                     group.addTask {
-                        let outcome = await readSource(spec, context: context, channel: channel)
-                        outcomes.set(index, outcome)
+                        outcomes.set(index, await readSource(spec, context: context, validators: states[spec.name], channel: channel))
                     }
                 }
             }
             channel.finish()
         }
 
-        var collected: [JobPosting] = []
-        var stageFailure: String?
+        var runFailure: String?
         do {
             for await batch in channel {
-                let out = try await applyStages(batch.postings, from: 0, context: context, reports: &stageReports)
-                collected.append(contentsOf: out)
+                let out = try await applyStages(batch, from: 0, context: context, reports: &stageReports)
+                try await store.stage(out, pipeline: pipeline.name, runID: runID)
             }
             try Task.checkCancellation()
             // Stages that held postings back release them now, through the stages after them.
@@ -91,95 +127,209 @@ public struct PipelineRunner: Sendable {
                 let held = try await pipeline.stages[index].stage.finish(run: context)
                 stageReports[index].sent += held.count
                 stageReports[index].durationSeconds += seconds(since: clock)
-                collected.append(contentsOf: try await applyStages(held, from: index + 1, context: context, reports: &stageReports))
+                let out = try await applyStages(held, from: index + 1, context: context, reports: &stageReports)
+                try await store.stage(out, pipeline: pipeline.name, runID: runID)
             }
         } catch is CancellationError {
-            stageFailure = nil
         } catch {
-            stageFailure = "\(error)"
+            runFailure = "\(Self.describe(error))"
         }
-        if stageFailure != nil || Task.isCancelled {
+        if runFailure != nil || Task.isCancelled {
             producers.cancel()
-            // Drain so that blocked producers can finish.
             for await _ in channel {}
         }
         await producers.value
 
         let results = outcomes.all
-        var sourceReports: [RunReport.SourceReport] = []
-        var failedSources = Set<String>()
         let warningCounts = context.warningCounts.bySource
-        for (index, spec) in pipeline.sources.enumerated() {
+        report.stages = stageReports
+        report.sources = pipeline.sources.enumerated().map { index, spec in
             let outcome = results[index]
-            if outcome.error != nil { failedSources.insert(spec.name) }
-            sourceReports.append(RunReport.SourceReport(
-                name: spec.name, type: spec.type, status: outcome.error == nil ? "ok" : "failed", error: outcome.error,
-                sent: outcome.sent, rejected: outcome.rejected, warnings: warningCounts[spec.name] ?? 0,
-                durationSeconds: outcome.duration))
+            var status = "ok", error: String?
+            switch outcome.result {
+            case .complete: break
+            case .notModified: status = "not-modified"
+            case .failed(let message):
+                status = "failed"
+                error = message
+            }
+            return RunReport.SourceReport(
+                name: spec.name, type: spec.type, status: status, error: error, sent: outcome.sent, rejected: outcome.rejected,
+                warnings: warningCounts[spec.name] ?? 0, durationSeconds: outcome.duration)
+        }
+        let failedSources = report.sources.filter { $0.status == "failed" }.count
+        var plan = RunPlan(
+            pipeline: pipeline.name, runID: runID, startedAt: started, now: options.now ?? Date(),
+            sources: pipeline.sources.enumerated().map { index, spec in
+                RunPlan.Source(
+                    name: spec.name, result: results[index].result, etag: results[index].etag, lastModified: results[index].lastModified,
+                    expireAfterMissing: spec.settings.expireAfterMissing, read: results[index].sent, rejected: results[index].rejected)
+            },
+            dryRun: options.dryRun)
+
+        collectRejects(into: &report, context)
+        if Task.isCancelled {
+            _ = finish(&report, status: .interrupted, code: ExitStatus.interrupted, failure: "interrupted; nothing was published")
+            return
+        }
+        if let runFailure {
+            await recordFailure(&plan, &report, failure: "a stage failed: \(runFailure); nothing was published")
+            return
+        }
+        if !pipeline.sources.isEmpty, failedSources == pipeline.sources.count {
+            await recordFailure(&plan, &report, failure: "every source failed; nothing was published")
+            return
+        }
+        await publish(&plan, &report, partial: failedSources > 0)
+    }
+
+    /// Applies the run, writes every sink from the new active set, then commits and renames —
+    /// or rolls back and discards on a dry run or a failure.
+    private func publish(_ plan: inout RunPlan, _ report: inout RunReport, partial: Bool) async {
+        let transaction: any RunTransaction
+        do {
+            transaction = try await store.applyRun(plan)
+        } catch {
+            await recordFailure(&plan, &report, failure: "state store: \(Self.describe(error)); nothing was published")
+            return
+        }
+        for index in report.sources.indices {
+            let counts = transaction.counts[report.sources[index].name] ?? SourceCounts()
+            report.sources[index].new = counts.new
+            report.sources[index].updated = counts.updated
+            report.sources[index].unchanged = counts.unchanged
+            report.sources[index].expired = counts.expired
+        }
+        report.active = try? await transaction.activeCount()
+
+        var files: [AtomicFile] = []
+        var failure: String?
+        for spec in pipeline.sinks {
+            let clock = ContinuousClock.now
+            var sinkReport = RunReport.SinkReport(
+                name: spec.name, type: spec.type, path: spec.settings.path.text, status: "ok", error: nil,
+                received: 0, written: 0, bytes: 0, durationSeconds: 0)
+            do {
+                AtomicFile.removeStaleTemporaries(of: spec.settings.path.url)
+                let file = try AtomicFile(target: spec.settings.path.url)
+                files.append(file)
+                let out = FeedOutput(file: file)
+                var writer = spec.sink.makeWriter()
+                try writer.begin(out)
+                var received = 0, written = 0
+                let limit = spec.settings.limit ?? Int.max
+                let condition = spec.settings.where
+                if limit > 0 {
+                    try await transaction.forEach(order: spec.settings.sort ?? .default) { posting in
+                        received += 1
+                        if let condition, !condition.matches(posting) { return true }
+                        try writer.write(posting, to: out)
+                        written += 1
+                        return written < limit
+                    }
+                }
+                try writer.end(out)
+                try out.flush()
+                sinkReport.received = received
+                sinkReport.written = written
+                sinkReport.bytes = out.bytesWritten
+            } catch {
+                sinkReport.status = "failed"
+                sinkReport.error = Self.describe(error)
+                failure = failure ?? "sink '\(spec.name)' failed: \(Self.describe(error)); nothing was published"
+            }
+            sinkReport.durationSeconds = seconds(since: clock)
+            report.sinks.append(sinkReport)
         }
 
-        var report = RunReport(
-            pipeline: pipeline.name, file: pipeline.file, status: .ok, exitCode: ExitStatus.ok, dryRun: options.dryRun,
-            startedAt: RFC3339.format(started), finishedAt: "", durationSeconds: 0,
-            sources: sourceReports, stages: stageReports, sinks: [], rejects: 0, rejectsFile: nil,
-            warnings: 0, firstWarnings: [], failure: nil)
-
-        if Task.isCancelled {
-            report.status = .interrupted
-            report.exitCode = ExitStatus.interrupted
-            report.failure = "interrupted; nothing was published"
-        } else if let stageFailure {
-            report.status = .failed
-            report.exitCode = ExitStatus.failed
-            report.failure = "a stage failed: \(stageFailure); nothing was published"
-        } else if !pipeline.sources.isEmpty, failedSources.count == pipeline.sources.count {
-            report.status = .failed
-            report.exitCode = ExitStatus.failed
-            report.failure = "every source failed; nothing was published"
-        } else {
-            // Postings of a failed source are not published: its read may be partial.
-            let publishable = failedSources.isEmpty ? collected : collected.filter { !failedSources.contains($0.source ?? "") }
-            collected = []
-            let (sinkReports, sinkFailure) = publish(publishable)
-            report.sinks = sinkReports
-            if let sinkFailure {
-                report.status = .failed
-                report.exitCode = ExitStatus.failed
-                report.failure = sinkFailure
-            } else if !failedSources.isEmpty {
-                report.status = .partial
-                report.exitCode = ExitStatus.partial
+        if failure != nil || options.dryRun {
+            await transaction.rollback()
+            for file in files { file.discard() }
+            if let failure {
+                await recordFailure(&plan, &report, failure: failure)
+            } else {
+                for i in report.sinks.indices { report.sinks[i].status = "dry-run" }
+                _ = finish(&report, status: partial ? .partial : .ok, code: partial ? ExitStatus.partial : ExitStatus.ok, failure: nil)
+            }
+            return
+        }
+        _ = finish(&report, status: partial ? .partial : .ok, code: partial ? ExitStatus.partial : ExitStatus.ok, failure: nil)
+        do {
+            try await transaction.commit(exitCode: report.exitCode, reportJSON: report.jsonText)
+        } catch {
+            for file in files { file.discard() }
+            _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: cannot commit the run: \(Self.describe(error)); nothing was published")
+            return
+        }
+        // The state is committed; renaming makes the feeds match it. A rename that fails leaves
+        // that feed at its previous version until the next run republishes the active set.
+        for (index, file) in files.enumerated() {
+            do {
+                try file.commit()
+            } catch {
+                report.sinks[index].status = "failed"
+                report.sinks[index].error = Self.describe(error)
+                _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "sink '\(report.sinks[index].name)' could not be published: \(Self.describe(error))")
             }
         }
+    }
 
-        let rejects = context.rejectCounts
-        report.rejects = rejects.total
+    /// Ends a run that publishes nothing, recording it (unless dry) so `status` shows it.
+    private func recordFailure(_ plan: inout RunPlan, _ report: inout RunReport, failure: String) async {
+        _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: failure)
+        guard !options.dryRun else { return }
+        plan.exitCode = report.exitCode
+        plan.reportJSON = report.jsonText
+        do {
+            try await store.recordFailedRun(plan)
+        } catch {
+            logger.warning("could not record the failed run in the state store: \(Self.describe(error))")
+        }
+    }
+
+    private func collectRejects(into report: inout RunReport, _ context: RunContext) {
+        report.rejects = context.rejectCounts.total
         report.rejectsFile = context.closeRejects()?.path
-        let warnings = context.warningCounts
-        report.warnings = warnings.total
+        report.warnings = context.warningCounts.total
         report.firstWarnings = context.kept.warnings
+    }
+
+    @discardableResult
+    private func finish(_ report: inout RunReport, status: RunReport.Status, code: Int32, failure: String?) -> RunReport {
+        report.status = status
+        report.exitCode = code
+        report.failure = failure
         let finished = Date()
         report.finishedAt = RFC3339.format(finished)
-        report.durationSeconds = finished.timeIntervalSince(started)
+        report.durationSeconds = (RFC3339.parse(report.startedAt).map { finished.timeIntervalSince($0) }) ?? 0
         return report
     }
 
-    private func readSource(_ spec: Pipeline.SourceSpec, context: RunContext, channel: AsyncChannel<Batch>) async -> SourceOutcome {
+    private func readSource(_ spec: Pipeline.SourceSpec, context: RunContext, validators: SourceState?, channel: AsyncChannel<[JobPosting]>) async -> SourceOutcome {
         let clock = ContinuousClock.now
         let output = SourceOutput(
             sourceName: spec.name, run: context, defaults: spec.settings.defaults?.items ?? [], batchSize: options.batchSize,
-            send: { postings in await channel.send(Batch(postings: postings)) })
+            input: spec.input, validators: validators,
+            send: { postings in await channel.send(postings) })
         var outcome = SourceOutcome()
         do {
             try await spec.source.read(into: output)
             try await output.flush()
+            outcome.result = .complete
+        } catch let notModified as HTTPFetcher.NotModified {
+            outcome.result = .notModified
+            outcome.etag = notModified.etag
+            outcome.lastModified = notModified.lastModified
         } catch is CancellationError {
-            outcome.error = "interrupted"
-            outcome.cancelled = true
+            outcome.result = .failed("interrupted")
         } catch {
             // Reported once, by whoever reads the report (the CLI prints one line per source).
-            outcome.error = Self.describe(error)
-            logger.debug("source '\(spec.name)' failed: \(outcome.error ?? "")")
+            outcome.result = .failed(Self.describe(error))
+            logger.debug("source '\(spec.name)' failed: \(Self.describe(error))")
+        }
+        if case .complete = outcome.result {
+            outcome.etag = output.etag
+            outcome.lastModified = output.lastModified
         }
         outcome.sent = output.emitted
         outcome.rejected = output.rejected
@@ -203,70 +353,6 @@ public struct PipelineRunner: Sendable {
         return postings
     }
 
-    /// Writes every sink's feed beside its target; renames all into place only if all succeeded
-    /// (and the run is not a dry run). Returns the reports and, if any failed, why.
-    private func publish(_ postings: [JobPosting]) -> ([RunReport.SinkReport], String?) {
-        var reports: [RunReport.SinkReport] = []
-        var files: [AtomicFile] = []
-        var failure: String?
-        for spec in pipeline.sinks {
-            let clock = ContinuousClock.now
-            var report = RunReport.SinkReport(
-                name: spec.name, type: spec.type, path: spec.settings.path.text, status: "ok", error: nil,
-                received: postings.count, written: 0, bytes: 0, durationSeconds: 0)
-            do {
-                let selected = Self.select(postings, settings: spec.settings)
-                let file = try AtomicFile(target: spec.settings.path.url)
-                files.append(file)
-                let out = FeedOutput(file: file)
-                var writer = spec.sink.makeWriter()
-                try writer.begin(out)
-                for posting in selected {
-                    try writer.write(posting, to: out)
-                }
-                try writer.end(out)
-                try out.flush()
-                report.written = selected.count
-                report.bytes = out.bytesWritten
-            } catch {
-                report.status = "failed"
-                report.error = Self.describe(error)
-                failure = failure ?? "sink '\(spec.name)' failed: \(Self.describe(error)); nothing was published"
-            }
-            report.durationSeconds = seconds(since: clock)
-            reports.append(report)
-        }
-        if failure != nil || options.dryRun {
-            for file in files { file.discard() }
-            if options.dryRun, failure == nil {
-                for i in reports.indices { reports[i].status = "dry-run" }
-            }
-            return (reports, failure)
-        }
-        for (index, file) in files.enumerated() {
-            do {
-                try file.commit()
-            } catch {
-                reports[index].status = "failed"
-                reports[index].error = Self.describe(error)
-                failure = failure ?? "sink '\(reports[index].name)' could not be published: \(Self.describe(error))"
-            }
-        }
-        return (reports, failure)
-    }
-
-    /// A sink's `where:`, `sort:` and `limit:` applied to the postings. With a limit, only the
-    /// first `limit` are kept while selecting, so memory follows the limit, not the input.
-    static func select(_ postings: [JobPosting], settings: SinkSettings) -> [JobPosting] {
-        let order = settings.sort ?? .default
-        var selected = settings.where.map { w in postings.filter { w.matches($0) } } ?? postings
-        selected.sort(by: order.areInOrder)
-        if let limit = settings.limit, selected.count > limit {
-            selected.removeSubrange(limit...)
-        }
-        return selected
-    }
-
     static func describe(_ error: any Error) -> String {
         if let e = error as? SourceError { return e.message }
         return String(describing: error)
@@ -275,6 +361,13 @@ public struct PipelineRunner: Sendable {
     private func seconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+extension RunReport {
+    /// The report as compact JSON text, for the run history.
+    var jsonText: String? {
+        (try? jsonData()).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

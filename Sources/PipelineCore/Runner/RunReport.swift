@@ -5,18 +5,25 @@ import Foundation
 public struct RunReport: Sendable, Codable {
     /// How the run ended.
     public enum Status: String, Sendable, Codable {
-        case ok, partial, failed, interrupted
+        case ok, partial, failed, interrupted, locked
     }
 
     /// One source's figures.
     public struct SourceReport: Sendable, Codable {
         public var name: String
         public var type: String
+        /// `ok`, `not-modified` or `failed`.
         public var status: String
         public var error: String?
+        /// Postings read and passed on.
         public var sent: Int
         public var rejected: Int
         public var warnings: Int
+        /// What the run did to the source's postings in the active set.
+        public var new: Int = 0
+        public var updated: Int = 0
+        public var unchanged: Int = 0
+        public var expired: Int = 0
         public var durationSeconds: Double
     }
 
@@ -56,6 +63,8 @@ public struct RunReport: Sendable, Codable {
     public var rejectsFile: String?
     public var warnings: Int
     public var firstWarnings: [String]
+    /// Postings active after the run.
+    public var active: Int?
     /// Why nothing was published, when nothing was.
     public var failure: String?
 
@@ -70,7 +79,16 @@ public struct RunReport: Sendable, Codable {
         case rejectsFile = "rejects_file"
         case warnings
         case firstWarnings = "first_warnings"
-        case failure
+        case failure, active
+    }
+
+    /// The report of a run that could not start (its state store cannot be opened).
+    public static func failedBeforeStart(_ pipeline: Pipeline, failure: String) -> RunReport {
+        let now = RFC3339.format(Date())
+        return RunReport(
+            pipeline: pipeline.name, file: pipeline.file, status: .failed, exitCode: ExitStatus.failed, dryRun: false,
+            startedAt: now, finishedAt: now, durationSeconds: 0, sources: [], stages: [], sinks: [], rejects: 0,
+            rejectsFile: nil, warnings: 0, firstWarnings: [], active: nil, failure: failure)
     }
 
     /// The report as indented JSON.

@@ -58,8 +58,7 @@ public struct JSONSource: Source {
     }
 
     public func read(into output: SourceOutput) async throws {
-        let input = try context.requireInput()
-        var stream = try input.open()
+        var (input, stream) = try await output.openInput()
         var bytes: [UInt8] = []
         while let chunk = try await stream.next() {
             bytes.append(contentsOf: chunk)

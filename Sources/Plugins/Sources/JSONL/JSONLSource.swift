@@ -45,9 +45,9 @@ public struct JSONLSource: Source {
     }
 
     public func read(into output: SourceOutput) async throws {
-        let input = try context.requireInput()
+        let (input, stream) = try await output.openInput()
         let mapping = options.fields?.mapping ?? .recordForm
-        var lines = LineReader(try input.open(), maximumLength: options.maxLineBytes)
+        var lines = LineReader(stream, maximumLength: options.maxLineBytes)
         while let line = try await lines.next() {
             let position = "\(input.display):\(line.number)"
             if line.tooLong {
