@@ -36,10 +36,10 @@ struct ConfigPrimitivesTests {
 
     @Test("sort keys parse with '-' for descending and name unknown fields")
     func sortKeys() throws {
-        let key = try SortOrder.parseKey("-salary.min")
+        let key = try FeedOrder.parseKey("-salary.min")
         #expect(key.path == FieldPath(.salaryMin))
         #expect(key.descending)
-        #expect(try !SortOrder.parseKey("+title").descending)
-        #expect(throws: ConfigValueError.self) { try SortOrder.parseKey("-salary.mn") }
+        #expect(try !FeedOrder.parseKey("+title").descending)
+        #expect(throws: ConfigValueError.self) { try FeedOrder.parseKey("-salary.mn") }
     }
 }

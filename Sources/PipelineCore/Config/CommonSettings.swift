@@ -98,7 +98,7 @@ public struct SinkSettings: PluginOptions {
     /// Which postings to publish.
     public var `where`: WhereExpression?
     /// In what order (newest first when not given).
-    public var sort: SortOrder?
+    public var sort: FeedOrder?
     /// At most this many.
     public var limit: Int?
 
@@ -113,7 +113,7 @@ public struct SinkSettings: PluginOptions {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         path = try c.decode(ConfigPath.self, forKey: .path)
         `where` = try c.decodeIfPresent(WhereExpression.self, forKey: .where)
-        sort = try c.decodeIfPresent(SortOrder.self, forKey: .sort)
+        sort = try c.decodeIfPresent(FeedOrder.self, forKey: .sort)
         limit = try c.decodeIfPresent(Int.self, forKey: .limit)
         if let limit, limit < 0 {
             throw ConfigValueError("limit must be 0 or more, not \(limit)")

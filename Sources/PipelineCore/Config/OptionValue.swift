@@ -3,9 +3,9 @@
 /// after an error and reports every problem of a file at once.
 ///
 /// ```swift
-/// extension SortOrder: OptionValue {
+/// extension FeedOrder: OptionValue {
 ///     static var optionType: String { "field, or -field for descending" }
-///     static var placeholder: SortOrder { SortOrder(keys: []) }
+///     static var placeholder: FeedOrder { FeedOrder(keys: []) }
 /// }
 /// ```
 public protocol OptionValue: Codable, Sendable {

@@ -18,10 +18,12 @@ public final class AtomicFile {
     /// Bytes written so far.
     public private(set) var bytesWritten = 0
 
-    /// Creates the temporary file (and the target's directory if needed).
-    public init(target: URL) throws {
+    /// Creates the temporary file (and the target's directory if needed). With `stagingDirectory`
+    /// the temporary file is written there instead and the target's directory is not touched
+    /// (a dry run writes every feed but publishes none).
+    public init(target: URL, stagingDirectory: URL? = nil) throws {
         self.target = target
-        let directory = target.deletingLastPathComponent()
+        let directory = stagingDirectory ?? target.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {

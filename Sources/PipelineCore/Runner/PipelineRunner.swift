@@ -210,8 +210,9 @@ public struct PipelineRunner: Sendable {
                 name: spec.name, type: spec.type, path: spec.settings.path.text, status: "ok", error: nil,
                 received: 0, written: 0, bytes: 0, durationSeconds: 0)
             do {
-                AtomicFile.removeStaleTemporaries(of: spec.settings.path.url)
-                let file = try AtomicFile(target: spec.settings.path.url)
+                if !options.dryRun { AtomicFile.removeStaleTemporaries(of: spec.settings.path.url) }
+                let file = try AtomicFile(
+                    target: spec.settings.path.url, stagingDirectory: options.dryRun ? FileManager.default.temporaryDirectory : nil)
                 files.append(file)
                 let out = FeedOutput(file: file)
                 var writer = spec.sink.makeWriter()

@@ -335,7 +335,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         self.counts = counts
     }
 
-    func forEach(order: SortOrder, _ visit: (JobPosting) throws -> Bool) async throws {
+    func forEach(order: FeedOrder, _ visit: (JobPosting) throws -> Bool) async throws {
         let sql = "SELECT record FROM postings WHERE pipeline = ? AND active = 1 ORDER BY \(SQLiteOrder.clause(order))"
         try store.access { db in
             let rows = try Row.fetchCursor(db, sql: sql, arguments: [plan.pipeline])
@@ -383,7 +383,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
 /// A `sort:` order as SQL over the stored JSON records: absent values last in either direction,
 /// ties by id, as the README promises.
 enum SQLiteOrder {
-    static func clause(_ order: SortOrder) -> String {
+    static func clause(_ order: FeedOrder) -> String {
         var parts: [String] = []
         for key in order.keys {
             let expression: String

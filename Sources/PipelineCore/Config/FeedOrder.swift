@@ -3,7 +3,7 @@
 /// ```yaml
 /// sort: [-date_posted, title]
 /// ```
-public struct SortOrder: OptionValue, Hashable {
+public struct FeedOrder: OptionValue, Hashable {
     /// One sort key.
     public struct Key: Sendable, Hashable {
         /// The field.
@@ -16,10 +16,10 @@ public struct SortOrder: OptionValue, Hashable {
     public let keys: [Key]
 
     public static let optionType = "field or list of fields, '-field' for descending"
-    public static let placeholder = SortOrder(keys: [])
+    public static let placeholder = FeedOrder(keys: [])
 
     /// The order sinks use when the file gives none: newest first.
-    public static let `default` = SortOrder(keys: [Key(path: FieldPath(.datePosted), descending: true)])
+    public static let `default` = FeedOrder(keys: [Key(path: FieldPath(.datePosted), descending: true)])
 
     /// Creates an order.
     public init(keys: [Key]) {

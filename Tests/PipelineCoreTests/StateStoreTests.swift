@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+@testable import PipelineCore
+
+/// The backends the store suite runs against; a new store joins by adding a case here.
+enum StoreBackend: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    func make() throws -> any StateStore {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-store-\(UUID().uuidString)")
+            return try SQLiteStateStore(url: dir.appendingPathComponent("state.sqlite"))
+        }
+    }
+}
+
+/// Drives a store the way the runner does.
+struct StoreDriver {
+    let store: any StateStore
+    let pipeline = "jobs"
+    var clock = Date(timeIntervalSince1970: 1_795_449_600)
+
+    static func posting(_ id: String, source: String = "a", title: String = "Dev", validThrough: String? = nil) -> JobPosting {
+        var p = JobPosting(id: "\(source)-\(id)", source: source, sourceID: id, title: title)
+        p.validThrough = validThrough.flatMap(RFC3339.parse)
+        p.datePosted = RFC3339.parse("2026-11-0\(min(9, max(1, Int(id) ?? 1)))T00:00:00Z")
+        return p
+    }
+
+    /// One run: `listed` per source (nil = the source failed), then commit unless `dryRun`.
+    @discardableResult
+    mutating func run(
+        _ listed: [String: [JobPosting]?], notModified: Set<String> = [], expireAfterMissing: Int = 1, dryRun: Bool = false
+    ) async throws -> (counts: [String: SourceCounts], active: [String]) {
+        clock += 3600
+        let runID = "run-\(clock.timeIntervalSince1970)"
+        try await store.beginRun(pipeline: pipeline, runID: runID)
+        var sources: [RunPlan.Source] = []
+        for (name, postings) in listed.sorted(by: { $0.key < $1.key }) {
+            if notModified.contains(name) {
+                sources.append(RunPlan.Source(name: name, result: .notModified, etag: "\"v2\""))
+            } else if let postings {
+                try await store.stage(postings, pipeline: pipeline, runID: runID)
+                sources.append(RunPlan.Source(name: name, result: .complete, etag: "\"v1\"", expireAfterMissing: expireAfterMissing))
+            } else {
+                sources.append(RunPlan.Source(name: name, result: .failed("boom")))
+            }
+        }
+        let transaction = try await store.applyRun(RunPlan(pipeline: pipeline, runID: runID, startedAt: clock, now: clock, sources: sources, dryRun: dryRun))
+        var active: [String] = []
+        try await transaction.forEach(order: FeedOrder(keys: [])) { p in
+            active.append(p.id ?? "")
+            return true
+        }
+        if dryRun {
+            await transaction.rollback()
+        } else {
+            try await transaction.commit(exitCode: 0, reportJSON: nil)
+        }
+        return (transaction.counts, active)
+    }
+}
+
+@Suite("The state store")
+struct StateStoreTests {
+    @Test("a posting its source stops listing leaves the active set after that run", arguments: StoreBackend.allCases)
+    func expiresMissing(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        let first = try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]])
+        #expect(first.active == ["a-1", "a-2"])
+        #expect(first.counts["a"]?.new == 2)
+        let second = try await d.run(["a": [StoreDriver.posting("1")]])
+        #expect(second.active == ["a-1"])
+        #expect(second.counts["a"]?.expired == 1)
+        #expect(second.counts["a"]?.unchanged == 1)
+    }
+
+    @Test("a failed source expires nothing and keeps its postings", arguments: StoreBackend.allCases)
+    func failedSourceKeeps(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        try await d.run(["a": [StoreDriver.posting("1")], "b": [StoreDriver.posting("1", source: "b")]])
+        let second = try await d.run(["a": [StoreDriver.posting("2")], "b": nil])
+        #expect(second.active == ["a-2", "b-1"])
+        #expect(second.counts["b"] == nil)
+        let status = try await d.store.status(pipeline: "jobs", runs: 5)
+        #expect(status.sources.first { $0.name == "b" }?.consecutiveFailures == 1)
+        #expect(status.sources.first { $0.name == "b" }?.lastError == "boom")
+        #expect(status.sources.first { $0.name == "b" }?.active == 1)
+    }
+
+    @Test("a 304 keeps the source's postings and its validators", arguments: StoreBackend.allCases)
+    func notModifiedKeeps(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        try await d.run(["a": [StoreDriver.posting("1")]])
+        #expect(try await d.store.sourceStates(pipeline: "jobs")["a"]?.etag == "\"v1\"")
+        let second = try await d.run(["a": []], notModified: ["a"])
+        #expect(second.active == ["a-1"])
+        #expect(try await d.store.sourceStates(pipeline: "jobs")["a"]?.etag == "\"v2\"")
+    }
+
+    @Test("expire_after_missing gives a posting grace runs, and a posting that returns is active again", arguments: StoreBackend.allCases)
+    func grace(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]], expireAfterMissing: 2)
+        #expect(try await d.run(["a": [StoreDriver.posting("1")]], expireAfterMissing: 2).active == ["a-1", "a-2"])
+        #expect(try await d.run(["a": [StoreDriver.posting("1")]], expireAfterMissing: 2).active == ["a-1"])
+        let back = try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]], expireAfterMissing: 2)
+        #expect(back.active == ["a-1", "a-2"])
+        #expect(back.counts["a"]?.new == 0)
+    }
+
+    @Test("a posting past its valid_through expires whatever its source did", arguments: StoreBackend.allCases)
+    func validThrough(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        let soon = RFC3339.format(d.clock + 2 * 3600 - 1)
+        let first = try await d.run(["a": [StoreDriver.posting("1", validThrough: soon), StoreDriver.posting("2")]])
+        #expect(first.active == ["a-1", "a-2"])
+        let second = try await d.run(["a": nil])
+        #expect(second.active == ["a-2"])
+        #expect(second.counts["a"]?.expired == 1)
+    }
+
+    @Test("unchanged postings are counted as such; a changed one is an update", arguments: StoreBackend.allCases)
+    func changeDetection(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]])
+        let second = try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2", title: "Senior Dev")]])
+        #expect(second.counts["a"] == { var c = SourceCounts(); c.updated = 1; c.unchanged = 1; return c }())
+    }
+
+    @Test("a rolled-back run (a dry run) changes nothing", arguments: StoreBackend.allCases)
+    func rollback(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        try await d.run(["a": [StoreDriver.posting("1")]])
+        let dry = try await d.run(["a": [StoreDriver.posting("2")]], dryRun: true)
+        #expect(dry.active == ["a-2"])
+        let after = try await d.run(["a": nil])
+        #expect(after.active == ["a-1"])
+        #expect(try await d.store.status(pipeline: "jobs", runs: 10).runs.count == 2)
+    }
+
+    @Test("an interrupted run's staged postings are forgotten by the next", arguments: StoreBackend.allCases)
+    func staleStaging(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try backend.make())
+        try await d.store.beginRun(pipeline: "jobs", runID: "killed")
+        try await d.store.stage([StoreDriver.posting("9")], pipeline: "jobs", runID: "killed")
+        let next = try await d.run(["a": [StoreDriver.posting("1")]])
+        #expect(next.active == ["a-1"])
+    }
+
+    @Test("sinks read the active set in their order, absent values last, ties by id", arguments: StoreBackend.allCases)
+    func order(backend: StoreBackend) async throws {
+        let d = StoreDriver(store: try backend.make())
+        var a = StoreDriver.posting("1"), b = StoreDriver.posting("2"), c = StoreDriver.posting("3")
+        a.salary = Salary(min: 50)
+        b.salary = Salary(min: 90)
+        c.salary = nil
+        c.datePosted = nil
+        try await d.store.beginRun(pipeline: "jobs", runID: "r")
+        try await d.store.stage([a, b, c], pipeline: "jobs", runID: "r")
+        let t = try await d.store.applyRun(RunPlan(pipeline: "jobs", runID: "r", startedAt: d.clock, now: d.clock, sources: [RunPlan.Source(name: "a", result: .complete)], dryRun: false))
+        func ids(_ order: FeedOrder) async throws -> [String] {
+            var out: [String] = []
+            try await t.forEach(order: order) { out.append($0.id ?? ""); return true }
+            return out
+        }
+        #expect(try await ids(.default) == ["a-2", "a-1", "a-3"])
+        #expect(try await ids(FeedOrder(keys: [try FeedOrder.parseKey("salary.min")])) == ["a-1", "a-2", "a-3"])
+        #expect(try await ids(FeedOrder(keys: [try FeedOrder.parseKey("-salary.min")])) == ["a-2", "a-1", "a-3"])
+        #expect(try await t.activeCount() == 3)
+        await t.rollback()
+    }
+
+    @Test("one run at a time: a second lock fails at once, and is free after release", arguments: StoreBackend.allCases)
+    func locks(backend: StoreBackend) throws {
+        let store = try backend.make()
+        let lock = try store.lock(pipeline: "jobs")
+        #expect(throws: StateStoreError.self) { try store.lock(pipeline: "jobs") }
+        lock.release()
+        try store.lock(pipeline: "jobs").release()
+    }
+}
