@@ -61,8 +61,17 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Runs with SIGINT and SIGTERM cancelling the run (nothing is published); a second signal
-    /// exits at once.
+    /// exits at once. The handlers are in place before the run starts, so no signal is missed.
     private func runInterruptibly(_ pipeline: Pipeline, logger: Logger) async -> RunReport {
+        let interruption = Interruption()
+        let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { interruption.signalled() }
+            source.resume()
+            return source
+        }
+        defer { for source in signals { source.cancel() } }
         let location = StateLocation(pipeline: pipeline, override: state)
         let store: any StateStore
         do {
@@ -70,22 +79,15 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             return RunReport.failedBeforeStart(pipeline, failure: "\(error)")
         }
-        let options = RunOptions(dryRun: dryRun, rejectsFile: dryRun ? nil : rejectsFile(in: location.rejectsDirectory, for: pipeline))
+        let progress = Terminal.stderrIsTTY && !output.quiet ? ProgressCounter() : nil
+        let options = RunOptions(
+            dryRun: dryRun, rejectsFile: dryRun ? nil : rejectsFile(in: location.rejectsDirectory, for: pipeline), progress: progress)
         let task = Task { await PipelineRunner(pipeline: pipeline, store: store, options: options, logger: logger).run() }
-        let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            let seen = SignalCount()
-            source.setEventHandler {
-                if seen.increment() > 1 { _exit(ExitStatus.interrupted) }
-                printError("syndicate: interrupted; stopping without publishing (signal again to exit at once)")
-                task.cancel()
-            }
-            source.resume()
-            return source
-        }
+        interruption.watch(task)
+        let display = progress.map { counter in Task { await ProgressDisplay.show(counter, pipeline: pipeline.name) } }
         let result = await task.value
-        for source in signals { source.cancel() }
+        display?.cancel()
+        if display != nil { ProgressDisplay.clear() }
         return result
     }
 
@@ -157,8 +159,31 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Counts signals delivered, from the signal queue.
-final class SignalCount: Sendable {
-    private let count = Mutex(0)
-    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
+/// What SIGINT and SIGTERM do to a run: the first cancels it (or, arriving before the run has
+/// started, cancels it as soon as it does); a second exits at once.
+final class Interruption: Sendable {
+    private struct State {
+        var signals = 0
+        var task: Task<RunReport, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    func signalled() {
+        let (count, task) = state.withLock { s -> (Int, Task<RunReport, Never>?) in
+            s.signals += 1
+            return (s.signals, s.task)
+        }
+        if count > 1 { _exit(ExitStatus.interrupted) }
+        printError("syndicate: interrupted; stopping without publishing (signal again to exit at once)")
+        task?.cancel()
+    }
+
+    func watch(_ task: Task<RunReport, Never>) {
+        let early = state.withLock { s -> Bool in
+            s.task = task
+            return s.signals > 0
+        }
+        if early { task.cancel() }
+    }
 }

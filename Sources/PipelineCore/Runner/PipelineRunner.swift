@@ -13,13 +13,16 @@ public struct RunOptions: Sendable {
     public var rejectsFile: URL?
     /// The time the run judges `valid_through` against; now when nil (tests set it).
     public var now: Date?
+    /// Counts postings as sources read them, for a progress display.
+    public var progress: ProgressCounter?
 
     /// Default options.
-    public init(dryRun: Bool = false, batchSize: Int = 512, rejectsFile: URL? = nil, now: Date? = nil) {
+    public init(dryRun: Bool = false, batchSize: Int = 512, rejectsFile: URL? = nil, now: Date? = nil, progress: ProgressCounter? = nil) {
         self.dryRun = dryRun
         self.batchSize = batchSize
         self.rejectsFile = rejectsFile
         self.now = now
+        self.progress = progress
     }
 }
 
@@ -311,7 +314,10 @@ public struct PipelineRunner: Sendable {
         let output = SourceOutput(
             sourceName: spec.name, run: context, defaults: spec.settings.defaults?.items ?? [], batchSize: options.batchSize,
             input: spec.input, validators: validators,
-            send: { postings in await channel.send(postings) })
+            send: { [progress = options.progress, name = spec.name] postings in
+                progress?.add(postings.count, for: name)
+                await channel.send(postings)
+            })
         var outcome = SourceOutcome()
         do {
             try await spec.source.read(into: output)
