@@ -116,6 +116,22 @@ struct HTTPSourceTests {
         #expect(report.sources.first?.error?.contains("max_bytes (10)") == true)
     }
 
+    @Test("redirects are followed up to max_redirects")
+    func redirects() async throws {
+        let server = try await TestHTTPServer.start { request, count in
+            request.path == "/final" ? .respond(status: 200, body: Self.feed) : .respond(status: 302, headers: ["Location": count < 1 ? "/hop\(count)" : "/final"])
+        }
+        defer { Task { await server.stop() } }
+        let scratch = try Scratch()
+        #expect(try await scratch.run(Self.pipeline(url: "\(server.baseURL)/start", extra: "max_redirects: 2")).exitCode == 0)
+        let endless = try await TestHTTPServer.start { _, count in .respond(status: 302, headers: ["Location": "/loop\(count)"]) }
+        defer { Task { await endless.stop() } }
+        let report = try await scratch.run(Self.pipeline(url: "\(endless.baseURL)/start", extra: "max_redirects: 2, retries: 0"))
+        #expect(report.sources.first?.status == "failed")
+        #expect(report.sources.first?.error?.contains("redirect") == true)
+        #expect(endless.requests.count == 3)
+    }
+
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
