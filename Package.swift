@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(
             name: "PipelineCore",
             dependencies: [
@@ -31,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "Plugins",
-            dependencies: ["PipelineCore"]
+            dependencies: ["PipelineCore", "CLibXML2"]
         ),
         .executableTarget(
             name: "syndicate",

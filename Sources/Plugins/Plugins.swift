@@ -13,6 +13,11 @@ public enum Plugins {
         // Sources
         r.register(source: JSONLSource.self)
         r.register(source: JSONSource.self)
+        r.register(source: RSSSource.self)
+        r.register(source: AtomSource.self)
+        r.register(source: FeedSource.self)
+        r.register(source: IndeedSource.self)
+        r.register(source: XMLSource.self)
         // Stages
         r.register(stage: FilterStage.self)
         r.register(stage: SetStage.self)

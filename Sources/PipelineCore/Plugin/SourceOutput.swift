@@ -56,6 +56,24 @@ public final class SourceOutput {
         return (input, fetched.stream)
     }
 
+    /// Opens each document of the source in turn: one for a file or a URL, one per matching
+    /// file, in name order, for a glob such as `drops/*.xml`. A glob that matches nothing is an
+    /// empty source, not a failure (a drop folder may be empty).
+    public func forEachDocument(_ body: (SourceInput, any ByteStream) async throws -> Void) async throws {
+        guard let input else { throw SourceError("source '\(sourceName)' has no path: or url:") }
+        if case .file(let url, let display) = input, Glob.isPattern(display) {
+            for match in try Glob.expand(url.path) {
+                try Task.checkCancellation()
+                let shown = Glob.display(match, pattern: display, resolvedPattern: url.path)
+                let document = SourceInput.file(URL(fileURLWithPath: match), display: shown)
+                try await body(document, try await document.open().stream)
+            }
+            return
+        }
+        let (document, stream) = try await openInput()
+        try await body(document, stream)
+    }
+
     /// Emits one posting read at `position` (`line 3`, `$.jobs[2]`), or rejects it when it has no
     /// title, or neither a URL nor a source id.
     public func emit(_ posting: JobPosting, position: @autoclosure () -> String, raw: @autoclosure () -> String? = nil) async throws {

@@ -1,21 +1,30 @@
 import Foundation
 
-/// Reads the dates sources carry: RFC 3339 and ISO 8601 text, and epoch seconds or milliseconds
-/// as numbers or digit strings.
+/// Reads the dates feeds carry into UTC: RFC 3339 and ISO 8601 (with or without zone, seconds,
+/// or time; basic or extended form; year-month and year alone), RFC 822 and the variants seen in
+/// RSS (named zones such as EST or PDT, missing seconds, two-digit years, missing or full
+/// weekdays, month first), and epoch seconds or milliseconds.
 ///
 /// ```swift
-/// DateReading.parse("2026-11-25T10:00:00Z")
-/// DateReading.parse("1764064800000")   // epoch milliseconds
+/// DateReading.parse("Thu, 01 Jan 2004 19:48:21 GMT")
+/// DateReading.parse("1 Jan 04 14:48 EST")
+/// DateReading.parse("1795449600000")   // epoch milliseconds
 /// ```
 public enum DateReading {
     /// Reads a date from text, or nil.
     public static func parse(_ text: String) -> Date? {
         let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !s.isEmpty, s.utf8.count < 64 else { return nil }
         if let d = RFC3339.parse(s) { return d }
-        if !s.isEmpty, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), s.utf8.count >= 9, let n = Double(s) {
-            return epoch(n)
+        if s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            if s.utf8.count >= 9, let n = Double(s) { return epoch(n) }
+            if s.utf8.count == 4, let year = Int64(s) { return date(year, 1, 1) }
+            if s.utf8.count == 8, let d = basicISO(s) { return d }
+            return nil
         }
-        return nil
+        if let d = partialISO(s) { return d }
+        if let d = basicISO(s) { return d }
+        return rfc822(s)
     }
 
     /// Reads epoch seconds, or milliseconds when the number is too large to be seconds (past the
@@ -23,5 +32,109 @@ public enum DateReading {
     public static func epoch(_ n: Double) -> Date? {
         guard n.isFinite, n >= 0 else { return nil }
         return Date(timeIntervalSince1970: n >= 1e11 ? n / 1000 : n)
+    }
+
+    private static func date(_ y: Int64, _ m: Int64, _ d: Int64, _ seconds: Int64 = 0) -> Date? {
+        guard (1...12).contains(m), (1...31).contains(d), y > 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(RFC3339.days(fromCivil: y, m, d) * 86_400 + seconds))
+    }
+
+    /// `2003-12` and `2003-12-31T10:14` without seconds or zone beyond what RFC 3339 reads.
+    private static func partialISO(_ s: String) -> Date? {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int64(parts[0]), let m = Int64(parts[1]) {
+            return date(y, m, 1)
+        }
+        return nil
+    }
+
+    /// `20031231T101455Z` and `20031231`.
+    private static func basicISO(_ s: String) -> Date? {
+        let chars = Array(s.utf8)
+        guard chars.count >= 8, chars[0..<8].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let y = Int64(String(s.prefix(4))), let m = Int64(String(s.dropFirst(4).prefix(2))), let d = Int64(String(s.dropFirst(6).prefix(2)))
+        else { return nil }
+        if chars.count == 8 { return date(y, m, d) }
+        guard chars[8] == UInt8(ascii: "T") else { return nil }
+        let rest = String(s.dropFirst(9))
+        let digits = rest.prefix { $0.isNumber }
+        guard digits.count == 4 || digits.count == 6, let hh = Int64(digits.prefix(2)), let mm = Int64(digits.dropFirst(2).prefix(2)) else { return nil }
+        let ss = digits.count == 6 ? Int64(digits.suffix(2)) ?? 0 : 0
+        let zoneText = String(rest.dropFirst(digits.count))
+        guard let offset = zoneText.isEmpty ? 0 : zone(zoneText) else { return nil }
+        return date(y, m, d, hh * 3600 + mm * 60 + ss - offset)
+    }
+
+    private static let months: [String: Int64] = [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    ]
+
+    private static let zones: [String: Int64] = [
+        "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
+        "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
+        "PST": -8 * 3600, "PDT": -7 * 3600, "AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
+        "AST": -4 * 3600, "ADT": -3 * 3600, "NST": -12_600, "NDT": -9000, "IST": 19_800, "JST": 9 * 3600,
+        "AEST": 10 * 3600, "AEDT": 11 * 3600,
+    ]
+
+    /// A zone's offset east of UTC in seconds: a name, `+hhmm`, `-hh:mm`, `+hh`, or a military
+    /// letter (read as UTC, as RFC 1123 advises).
+    static func zone(_ text: String) -> Int64? {
+        let z = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if let known = zones[z] { return known }
+        if z.count == 1, let c = z.unicodeScalars.first, c.value >= 65, c.value <= 90, c != "J" { return 0 }
+        guard let sign = z.first, sign == "+" || sign == "-" else { return nil }
+        let digits = z.dropFirst().replacingOccurrences(of: ":", with: "")
+        guard digits.allSatisfy(\.isNumber), digits.count == 2 || digits.count == 4,
+            let h = Int64(digits.prefix(2)), let m = Int64(digits.count == 4 ? digits.suffix(2) : "00"), h < 24, m < 60
+        else { return nil }
+        let offset = h * 3600 + m * 60
+        return sign == "-" ? -offset : offset
+    }
+
+    /// RFC 822 and its variants: `[Wkd,] DD Mon YY[YY] [HH:MM[:SS]] [zone]`, also `Mon DD, YYYY`.
+    private static func rfc822(_ s: String) -> Date? {
+        var tokens = s.replacingOccurrences(of: ",", with: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        // A zone written as "GMT+01:00" or "+0100 (CET)".
+        tokens = tokens.filter { !($0.hasPrefix("(") && $0.hasSuffix(")")) }
+        guard tokens.count >= 3 else { return nil }
+        if let first = tokens.first, first.allSatisfy(\.isLetter), months[String(first.lowercased().prefix(3))] == nil {
+            tokens.removeFirst()   // weekday
+        }
+        var day: Int64?, month: Int64?, year: Int64?
+        var seconds: Int64 = 0
+        var offset: Int64 = 0
+        var sawTime = false
+        for (index, token) in tokens.enumerated() {
+            let lower = token.lowercased()
+            if month == nil, lower.count >= 3, lower.allSatisfy(\.isLetter), let m = months[String(lower.prefix(3))] {
+                month = m
+            } else if token.contains(":"), !sawTime, token.first?.isNumber == true {
+                let parts = token.split(separator: ":").map { Int64($0) }
+                guard parts.count >= 2, parts.count <= 3, parts.allSatisfy({ $0 != nil }),
+                    let h = parts[0], let m = parts[1], h < 24, m < 60
+                else { return nil }
+                let sec = parts.count == 3 ? parts[2] ?? 0 : 0
+                guard sec <= 60 else { return nil }
+                seconds = h * 3600 + m * 60 + sec
+                sawTime = true
+            } else if token.allSatisfy(\.isNumber) {
+                guard let n = Int64(token) else { return nil }
+                if token.count == 4 || (day != nil && month != nil && year == nil && token.count <= 2 && index >= 2) {
+                    if year != nil { return nil }
+                    year = token.count <= 2 ? (n < 50 ? 2000 + n : 1900 + n) : n
+                } else if day == nil, token.count <= 2 {
+                    day = n
+                } else {
+                    return nil
+                }
+            } else if sawTime || year != nil, let z = zone(token.hasPrefix("GMT") && token.count > 3 ? String(token.dropFirst(3)) : token) {
+                offset = z
+            } else {
+                return nil
+            }
+        }
+        guard let d = day, let m = month, let y = year else { return nil }
+        return date(y, m, d, seconds - offset)
     }
 }

@@ -188,7 +188,15 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         case .bandMax: let v = try number(value); edit(&p.salaryBand, SalaryBand()) { $0.max = v }
         case .bandCurrency: let v = try text(value)?.uppercased(); edit(&p.salaryBand, SalaryBand()) { $0.currency = v }
         case .bandBasis: let v = try enumeration(value, BandBasis.self); edit(&p.salaryBand, SalaryBand()) { $0.basis = v }
-        case .employmentType: p.employmentType = try enumeration(value, EmploymentType.self)
+        case .employmentType:
+            guard let text = try text(value) else {
+                p.employmentType = nil
+                return
+            }
+            guard let type = EmploymentTypeWords.read(text) else {
+                throw FieldError(field: name, message: "'\(text)' names no employment type; dropped", severity: .dropField)
+            }
+            p.employmentType = type
         case .datePosted: p.datePosted = try Self.date(value, field: name)
         case .validThrough: p.validThrough = try Self.date(value, field: name)
         case .descriptionHTML: p.descriptionHTML = try text(value)

@@ -24,17 +24,23 @@ public struct RecordMapping: Sendable {
         self.entries = entries
     }
 
+    /// Checks that a mapping target names a record field or a whole object (`location`), with a
+    /// suggestion when it does not.
+    public static func validateTarget(_ target: String) throws(RecordMappingError) {
+        if FieldPath(target) == nil, !FieldPath.compositeNames.contains(target) {
+            var message = "unknown record field '\(target)'"
+            if let near = FieldPath.suggestion(for: target) ?? Suggestion.closest(to: target, among: FieldPath.compositeNames) {
+                message += " (did you mean '\(near)'?)"
+            }
+            throw RecordMappingError(key: target, message: message)
+        }
+    }
+
     /// A `fields:` mapping; throws for an unknown record field or an unreadable path.
     public init(fields: [(target: String, sources: [String])]) throws(RecordMappingError) {
         var entries: [Entry] = []
         for (target, sources) in fields {
-            if FieldPath(target) == nil, !FieldPath.compositeNames.contains(target) {
-                var message = "unknown record field '\(target)'"
-                if let near = Suggestion.closest(to: target, among: FieldPath.allNames + FieldPath.compositeNames) {
-                    message += " (did you mean '\(near)'?)"
-                }
-                throw RecordMappingError(key: target, message: message)
-            }
+            try Self.validateTarget(target)
             var paths: [JSONPath] = []
             for source in sources {
                 do {
@@ -48,21 +54,14 @@ public struct RecordMapping: Sendable {
         self.entries = entries
     }
 
-    /// What mapping one object gave.
-    public struct Result: Sendable {
-        /// The posting, unless it had to be rejected.
-        public var posting: JobPosting
-        /// Fields dropped with a warning (unreadable URLs and dates).
-        public var warnings: [String] = []
-        /// Why the record is rejected, if it is.
-        public var rejection: String?
-    }
+    /// What mapping one object gave: the posting, its warnings, or why it is rejected.
+    public typealias Result = PostingBuilder
 
     /// Maps one JSON value; a value that is not an object is rejected.
     public func map(_ value: JSONValue) -> Result {
-        var result = Result(posting: JobPosting())
+        var result = Result()
         guard case .object(let members) = value else {
-            result.rejection = "expected a JSON object for a posting, found \(value.kindDescription)"
+            result.reject("expected a JSON object for a posting, found \(value.kindDescription)")
             return result
         }
         if let entries {
@@ -123,7 +122,7 @@ public struct RecordMapping: Sendable {
                 if let path = FieldPath("\(target).text"), value.scalarText != nil {
                     store(value, at: path, in: &result)
                 } else {
-                    result.rejection = "\(target): expected an object or text, found \(value.kindDescription)"
+                    result.reject("\(target): expected an object or text, found \(value.kindDescription)")
                 }
             }
         } else if let path = FieldPath(target) {
@@ -138,7 +137,7 @@ public struct RecordMapping: Sendable {
         case .bool(let b): fieldValue = .bool(b)
         case .number(let n):
             guard let d = Double(n) else {
-                result.rejection = "\(path): the number \(n) cannot be read"
+                result.reject("\(path): the number \(n) cannot be read")
                 return
             }
             // Ids and codes keep the exact digits written; numeric fields take the value.
@@ -147,22 +146,15 @@ public struct RecordMapping: Sendable {
         case .array(let items):
             let texts = items.compactMap(\.scalarText)
             guard texts.count == items.count else {
-                result.rejection = "\(path): expected a list of text, found an array of \(items.first(where: { $0.scalarText == nil })?.kindDescription ?? "values")"
+                result.reject("\(path): expected a list of text, found an array of \(items.first(where: { $0.scalarText == nil })?.kindDescription ?? "values")")
                 return
             }
             fieldValue = path.field == .skills ? .list(texts) : .string(texts.joined(separator: ", "))
         case .object:
-            result.rejection = "\(path): expected \(path.field == .skills ? "a list" : "a value"), found an object"
+            result.reject("\(path): expected \(path.field == .skills ? "a list" : "a value"), found an object")
             return
         }
-        do {
-            try path.set(fieldValue, on: &result.posting)
-        } catch {
-            switch error.severity {
-            case .dropField: result.warnings.append(error.description)
-            case .reject: result.rejection = error.description
-            }
-        }
+        result.set(path, fieldValue)
     }
 
     private static let numericFields: Set<FieldPath.Field> = [
@@ -172,7 +164,7 @@ public struct RecordMapping: Sendable {
     private func readDuplicates(_ value: JSONValue, in result: inout Result) {
         guard case .array(let items) = value else {
             if case .null = value { return }
-            result.rejection = "duplicates: expected an array, found \(value.kindDescription)"
+            result.reject("duplicates: expected an array, found \(value.kindDescription)")
             return
         }
         var refs: [DuplicateReference] = []
@@ -185,16 +177,12 @@ public struct RecordMapping: Sendable {
     }
 
     private func keepExtra(_ key: String, _ value: JSONValue, in result: inout Result) {
-        let text: String
         switch value {
         case .null: return
-        case .string(let s): text = s
-        case .number, .bool: text = value.scalarText ?? ""
-        case .array, .object: text = value.jsonText
+        case .string(let s): result.extra(key, s)
+        case .number, .bool: result.extra(key, value.scalarText)
+        case .array, .object: result.extra(key, value.jsonText)
         }
-        var extra = result.posting.extra ?? [:]
-        extra[key] = text
-        result.posting.extra = extra
     }
 }
 

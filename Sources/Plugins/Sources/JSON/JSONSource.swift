@@ -58,7 +58,13 @@ public struct JSONSource: Source {
     }
 
     public func read(into output: SourceOutput) async throws {
-        var (input, stream) = try await output.openInput()
+        try await output.forEachDocument { input, stream in
+            try await read(input, stream, into: output)
+        }
+    }
+
+    private func read(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput) async throws {
+        var stream = stream
         var bytes: [UInt8] = []
         while let chunk = try await stream.next() {
             bytes.append(contentsOf: chunk)

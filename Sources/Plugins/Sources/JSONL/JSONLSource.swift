@@ -45,7 +45,12 @@ public struct JSONLSource: Source {
     }
 
     public func read(into output: SourceOutput) async throws {
-        let (input, stream) = try await output.openInput()
+        try await output.forEachDocument { input, stream in
+            try await read(input, stream, into: output)
+        }
+    }
+
+    private func read(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput) async throws {
         let mapping = options.fields?.mapping ?? .recordForm
         var lines = LineReader(stream, maximumLength: options.maxLineBytes)
         while let line = try await lines.next() {
