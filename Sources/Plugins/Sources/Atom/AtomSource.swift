@@ -5,35 +5,29 @@ import PipelineCore
 /// ```yaml
 /// board: { type: atom, path: feeds/board.atom }
 /// ```
-public struct AtomSource: Source {
+public struct AtomSource: XMLFormatSource {
     public static let type = "atom"
     public static let summary = "Atom 0.3 and 1.0, with xml:base links, html/xhtml content and job-board extension elements"
 
-    public typealias Options = XMLReadingOptions
+    public let options: XMLReadingOptions
 
-    private let options: Options
-
-    public init(options: Options, context: SourceContext) throws {
+    public init(options: XMLReadingOptions) {
         self.options = options
     }
 
-    public func read(into output: SourceOutput) async throws {
-        try await output.forEachDocument { input, stream in
-            try await Self.read(input, stream, into: output, options: options)
-        }
+    public static func isRecord(_ path: [XMLStreamParser.PathElement], root: XMLStreamParser.PathElement) -> Bool {
+        path.last?.name == "entry" && Namespace.isAtom(path.last?.namespace)
     }
 
-    static func read(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput, options: XMLReadingOptions) async throws {
-        var root: XMLStreamParser.PathElement?
-        try await XMLDocumentReader.read(
-            input, stream, into: output, options: options,
-            isRecord: { path in
-                if root == nil { root = path.first }
-                return path.count > 1 && path.last?.name == "entry" && Namespace.isAtom(path.last?.namespace)
-            },
-            map: { record, _ in AtomMapper.map(record, documentBase: input.documentBase) })
-        if let root, !(root.name == "feed" && Namespace.isAtom(root.namespace)) {
-            throw SourceError("\(input.display): not an Atom document (its root element is <\(root.name)>); use type: rss, or type: feed to detect the format")
-        }
+    public static func map(_ record: XMLStreamParser.Record, root: XMLStreamParser.PathElement?, input: SourceInput) -> PostingBuilder {
+        AtomMapper.map(record, documentBase: input.documentBase)
+    }
+
+    public static func rootProblem(_ root: XMLStreamParser.PathElement) -> String? {
+        isAtom(root) ? nil : "not an Atom document (its root element is <\(root.name)>); use type: rss, or type: feed to detect the format"
+    }
+
+    static func isAtom(_ root: XMLStreamParser.PathElement) -> Bool {
+        root.name == "feed" && Namespace.isAtom(root.namespace)
     }
 }

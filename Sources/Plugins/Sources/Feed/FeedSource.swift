@@ -6,37 +6,27 @@ import PipelineCore
 /// ```yaml
 /// partner: { type: feed, url: https://partner.example/jobs }
 /// ```
-public struct FeedSource: Source {
+public struct FeedSource: XMLFormatSource {
     public static let type = "feed"
     public static let summary = "Any feed: detects RSS, RDF or Atom from the document"
 
-    public typealias Options = XMLReadingOptions
+    public let options: XMLReadingOptions
 
-    private let options: Options
-
-    public init(options: Options, context: SourceContext) throws {
+    public init(options: XMLReadingOptions) {
         self.options = options
     }
 
-    public func read(into output: SourceOutput) async throws {
-        try await output.forEachDocument { input, stream in
-            var root: XMLStreamParser.PathElement?
-            try await XMLDocumentReader.read(
-                input, stream, into: output, options: options,
-                isRecord: { path in
-                    if root == nil { root = path.first }
-                    guard path.count > 1, let last = path.last, let root else { return false }
-                    if root.name == "feed" { return last.name == "entry" && Namespace.isAtom(last.namespace) }
-                    return last.name == "item" && Namespace.isRSSCore(last.namespace)
-                },
-                map: { record, root in
-                    root?.name == "feed" && Namespace.isAtom(root?.namespace)
-                        ? AtomMapper.map(record, documentBase: input.documentBase)
-                        : RSSMapper.map(record, documentBase: input.documentBase)
-                })
-            if let root, !(RSSSource.isRSS(root) || (root.name == "feed" && Namespace.isAtom(root.namespace))) {
-                throw SourceError("\(input.display): neither RSS nor Atom (its root element is <\(root.name)>); for other XML use type: xml with record: and fields:")
-            }
-        }
+    public static func isRecord(_ path: [XMLStreamParser.PathElement], root: XMLStreamParser.PathElement) -> Bool {
+        AtomSource.isAtom(root) ? AtomSource.isRecord(path, root: root) : RSSSource.isRecord(path, root: root)
+    }
+
+    public static func map(_ record: XMLStreamParser.Record, root: XMLStreamParser.PathElement?, input: SourceInput) -> PostingBuilder {
+        if let root, AtomSource.isAtom(root) { return AtomSource.map(record, root: root, input: input) }
+        return RSSSource.map(record, root: root, input: input)
+    }
+
+    public static func rootProblem(_ root: XMLStreamParser.PathElement) -> String? {
+        RSSSource.isRSS(root) || AtomSource.isAtom(root)
+            ? nil : "neither RSS nor Atom (its root element is <\(root.name)>); for other XML use type: xml with record: and fields:"
     }
 }

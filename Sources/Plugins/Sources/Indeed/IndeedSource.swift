@@ -6,15 +6,13 @@ import PipelineCore
 /// ```yaml
 /// employer: { type: indeed, path: feeds/indeed.xml }
 /// ```
-public struct IndeedSource: Source {
+public struct IndeedSource: XMLFormatSource {
     public static let type = "indeed"
     public static let summary = "The Indeed XML job feed: <source><job> with title, date, referencenumber, url, company, city…"
 
-    public typealias Options = XMLReadingOptions
+    public let options: XMLReadingOptions
 
-    private let options: Options
-
-    public init(options: Options, context: SourceContext) throws {
+    public init(options: XMLReadingOptions) {
         self.options = options
     }
 
@@ -26,20 +24,16 @@ public struct IndeedSource: Source {
         "expirationdate": .validThrough,
     ]
 
-    public func read(into output: SourceOutput) async throws {
-        try await output.forEachDocument { input, stream in
-            var root: XMLStreamParser.PathElement?
-            try await XMLDocumentReader.read(
-                input, stream, into: output, options: options,
-                isRecord: { path in
-                    if root == nil { root = path.first }
-                    return path.count == 2 && path[1].name == "job"
-                },
-                map: { record, _ in Self.map(record.element) })
-            if let root, root.name != "source" {
-                throw SourceError("\(input.display): not an Indeed job feed (its root element is <\(root.name)>, not <source>)")
-            }
-        }
+    public static func isRecord(_ path: [XMLStreamParser.PathElement], root: XMLStreamParser.PathElement) -> Bool {
+        path.count == 2 && path[1].name == "job"
+    }
+
+    public static func map(_ record: XMLStreamParser.Record, root: XMLStreamParser.PathElement?, input: SourceInput) -> PostingBuilder {
+        map(record.element)
+    }
+
+    public static func rootProblem(_ root: XMLStreamParser.PathElement) -> String? {
+        root.name == "source" ? nil : "not an Indeed job feed (its root element is <\(root.name)>, not <source>)"
     }
 
     static func map(_ job: XMLElement) -> PostingBuilder {
