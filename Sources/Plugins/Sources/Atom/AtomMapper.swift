@@ -14,12 +14,18 @@ enum AtomMapper {
         var content: String?, summary: String?
         var published: String?, updated: String?
         var authors: [String] = []
+        var mediaTitle: String?, mediaDescription: String?
         for child in entry.elements {
             guard Namespace.isAtom(child.namespace) else {
                 if Namespace.known.contains(child.namespace ?? "") {
                     switch (child.namespace ?? "", child.name) {
-                    case (Namespace.dc, "date"), (Namespace.dcterms, "issued"): published = published ?? child.text
-                    case (Namespace.dcterms, "modified"): updated = updated ?? child.text
+                    case (Namespace.dc, "date"), (Namespace.dcterms, "issued"): published = child.text
+                    case (Namespace.dcterms, "modified"): updated = child.text
+                    case (Namespace.media, _), (Namespace.itunes, "summary"), (Namespace.itunesCapitalized, "summary"):
+                        let described = MediaModule.describe(child)
+                        if described.title == nil && described.description == nil { b.extra(child.extraKey, child.text) }
+                        mediaTitle = mediaTitle ?? described.title
+                        mediaDescription = mediaDescription ?? described.description
                     default: b.extra(child.extraKey, child.text)
                     }
                 } else {
@@ -37,8 +43,9 @@ enum AtomMapper {
                 }
             case "content": content = content ?? html(child)
             case "summary", "tagline": summary = summary ?? html(child)
-            case "published", "issued", "created": published = published ?? child.text
-            case "updated", "modified": updated = updated ?? child.text
+            // Repeated dates: the last one wins, as feed readers do.
+            case "published", "issued", "created": published = child.text
+            case "updated", "modified": updated = child.text
             case "author":
                 let name = child.first("name")?.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 let email = child.first("email")?.text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -59,7 +66,8 @@ enum AtomMapper {
         let alternate = links.first { $0.rel == "alternate" && ($0.type == nil || $0.type!.contains("html")) }
             ?? links.first { $0.rel == "alternate" }
         b.set(.url, alternate?.href)
-        b.set(.descriptionHTML, content ?? summary)
+        b.set(.descriptionHTML, content ?? summary ?? mediaDescription)
+        b.fill(.title, mediaTitle)
         b.set(.datePosted, published ?? updated)
         for author in authors { b.extra("author", author) }
         return b
@@ -81,8 +89,13 @@ enum AtomMapper {
         return XMLElement.escape(element.text, quotes: false)
     }
 
-    /// A text construct as plain text for a title: its text, whatever the type.
+    /// A text construct as plain text for a title: an `html` or `escaped` one loses its markup
+    /// and has its references decoded; `text` and `xhtml` ones give their text.
     static func plainText(_ element: XMLElement) -> String {
-        element.text
+        let type = (element.attribute("type") ?? "text").lowercased()
+        if type == "html" || type == "text/html" || element.attribute("mode")?.lowercased() == "escaped" {
+            return HTMLText.plain(element.text)
+        }
+        return element.text
     }
 }

@@ -9,7 +9,7 @@ enum RSSMapper {
         let item = record.element
         let base = XMLStreamParser.resolve(item.attribute("base"), against: record.base ?? documentBase)
         var link: String?, guid: String?, guidIsLink = true
-        var description: String?, encoded: String?, dcDescription: String?
+        var description: String?, encoded: String?, dcDescription: String?, otherDescription: String?, otherTitle: String?
         var dates: [Int: String] = [:]
         var categories: [String] = []
         for child in item.elements {
@@ -35,7 +35,14 @@ enum RSSMapper {
             case (Namespace.dcterms, "created"): dates[3] = child.text
             case (Namespace.dcterms, "modified"): dates[4] = child.text
             case (Namespace.dcterms, "valid"): b.fill(.validThrough, validEnd(child.text))
-            case (Namespace.dc, "creator"), (Namespace.dc, "publisher"): b.extra(child.name == "creator" ? "author" : "publisher", child.text)
+            case (Namespace.dc, "creator"), (Namespace.dc, "author"), (Namespace.itunes, "author"), (Namespace.itunesCapitalized, "author"):
+                b.extra("author", child.text)
+            case (Namespace.dc, "publisher"): b.extra("publisher", child.text)
+            case (Namespace.media, "title"), (Namespace.media, "description"), (Namespace.media, "group"),
+                (Namespace.itunes, "summary"), (Namespace.itunesCapitalized, "summary"):
+                let described = MediaModule.describe(child)
+                otherTitle = otherTitle ?? described.title
+                otherDescription = otherDescription ?? described.description
             case (Namespace.dc, "subject"): categories.append(child.text.trimmingCharacters(in: .whitespacesAndNewlines))
             case (Namespace.atom10, "link") where child.attribute("rel") ?? "alternate" == "alternate":
                 link = link ?? child.attribute("href")
@@ -55,7 +62,8 @@ enum RSSMapper {
         if url == nil, let about, about.hasPrefix("http") { url = about }
         b.set(.url, url)
         if b.posting.sourceID == nil, b.posting.url == nil, let url { b.set(.sourceID, url) }
-        b.set(.descriptionHTML, encoded ?? description ?? dcDescription)
+        b.set(.descriptionHTML, encoded ?? description ?? dcDescription ?? otherDescription)
+        b.fill(.title, otherTitle)
         if let first = dates.keys.sorted().first { b.set(.datePosted, dates[first]) }
         for category in categories where !category.isEmpty { b.extra("category", category) }
         return b
