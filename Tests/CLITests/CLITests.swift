@@ -83,7 +83,8 @@ struct CLITests {
     @Test("run of the example prints nothing on success without a terminal, and publishes")
     func runExampleQuietly() throws {
         let dir = try CLI.scratch()
-        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("pipelines"), to: dir.appendingPathComponent("pipelines"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("pipelines"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("pipelines/example.yaml"), to: dir.appendingPathComponent("pipelines/example.yaml"))
         try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("examples"), to: dir.appendingPathComponent("examples"))
         let result = try CLI.run(["run", "pipelines/example.yaml"], in: dir)
         #expect(result.status == 0)

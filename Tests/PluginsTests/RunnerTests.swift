@@ -178,7 +178,8 @@ struct RunnerTests {
     func example() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let scratch = try Scratch()
-        try FileManager.default.copyItem(at: root.appendingPathComponent("pipelines"), to: scratch.url.appendingPathComponent("pipelines"))
+        try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("pipelines"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: root.appendingPathComponent("pipelines/example.yaml"), to: scratch.url.appendingPathComponent("pipelines/example.yaml"))
         try FileManager.default.copyItem(at: root.appendingPathComponent("examples"), to: scratch.url.appendingPathComponent("examples"))
         let pipeline = try PipelineLoader(registry: Plugins.builtIn).load(file: scratch.url.appendingPathComponent("pipelines/example.yaml").path, checkFiles: true)
         let report = await PipelineRunner(pipeline: pipeline, store: try SQLiteStateStore(url: nil)).run()

@@ -28,7 +28,7 @@ public struct FeedOrder: OptionValue, Hashable {
 
     /// Parses `field` or `-field`.
     public static func parseKey(_ text: String) throws(ConfigValueError) -> Key {
-        var name = text.trimmingCharacters(in: .whitespaces)
+        var name = text.trimmed
         var descending = false
         if name.hasPrefix("-") {
             descending = true

@@ -118,7 +118,7 @@ public enum HTTPFetcher {
 
     /// Seconds from a Retry-After header: delta seconds or an HTTP date.
     static func retryAfter(_ value: String?) -> Double? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = value?.trimmed, !value.isEmpty else { return nil }
         if let seconds = Double(value) { return min(maximumRetryAfter, max(0, seconds)) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

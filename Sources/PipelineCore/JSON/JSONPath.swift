@@ -23,7 +23,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// a trailing `[*]` are accepted and mean the root and "each element".
     public init(parsing text: String) throws(JSONPathError) {
         self.text = text
-        var s = Substring(text.trimmingCharacters(in: .whitespaces))
+        var s = Substring(text.trimmed)
         if s.hasPrefix("$") { s = s.dropFirst() }
         if s.hasPrefix(".") { s = s.dropFirst() }
         var components: [Component] = []
@@ -46,7 +46,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 guard let close = s[i...].firstIndex(of: "]") else {
                     throw JSONPathError(path: text, message: "'[' without ']'")
                 }
-                let inner = s[s.index(after: i)..<close].trimmingCharacters(in: .whitespaces)
+                let inner = s[s.index(after: i)..<close].trimmed
                 if inner == "*" {
                     components.append(.all)
                 } else if let n = Int(inner), n >= 0 {

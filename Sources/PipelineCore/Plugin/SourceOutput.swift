@@ -82,7 +82,7 @@ public final class SourceOutput {
         for assignment in defaults where assignment.path.get(p) == .null {
             try? assignment.path.set(assignment.value, on: &p)
         }
-        if let t = p.title?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
+        if let t = p.title?.trimmed, !t.isEmpty {
             if p.titleRaw == nil { p.titleRaw = p.title }
         } else {
             reject(position: position(), reason: "missing title", raw: raw() ?? p.jsonText)

@@ -13,7 +13,7 @@ import Foundation
 public enum DateReading {
     /// Reads a date from text, or nil.
     public static func parse(_ text: String) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = text.trimmed
         guard !s.isEmpty, s.utf8.count < 64 else { return nil }
         if let d = RFC3339.parse(s) { return d }
         if s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
@@ -80,7 +80,7 @@ public enum DateReading {
     /// A zone's offset east of UTC in seconds: a name, `+hhmm`, `-hh:mm`, `+hh`, or a military
     /// letter (read as UTC, as RFC 1123 advises).
     static func zone(_ text: String) -> Int64? {
-        let z = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let z = text.trimmed.uppercased()
         if let known = zones[z] { return known }
         if z.count == 1, let c = z.unicodeScalars.first, c.value >= 65, c.value <= 90, c != "J" { return 0 }
         guard let sign = z.first, sign == "+" || sign == "-" else { return nil }
@@ -93,34 +93,58 @@ public enum DateReading {
     }
 
     /// RFC 822 and its variants: `[Wkd,] DD Mon YY[YY] [HH:MM[:SS]] [zone]`, also `Mon DD, YYYY`.
+    /// Works on UTF-8 bytes: every posting of an RSS or Indeed feed has such a date.
     private static func rfc822(_ s: String) -> Date? {
-        var tokens = s.replacingOccurrences(of: ",", with: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        // A zone written as "GMT+01:00" or "+0100 (CET)".
-        tokens = tokens.filter { !($0.hasPrefix("(") && $0.hasSuffix(")")) }
-        guard tokens.count >= 3 else { return nil }
-        if let first = tokens.first, first.allSatisfy(\.isLetter), months[String(first.lowercased().prefix(3))] == nil {
-            tokens.removeFirst()   // weekday
+        let bytes = Array(s.utf8)
+        var tokens: [ArraySlice<UInt8>] = []
+        var i = 0
+        while i < bytes.count {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x2C || bytes[i] == 0x09 { i += 1 }
+            let start = i
+            while i < bytes.count, bytes[i] != 0x20, bytes[i] != 0x2C, bytes[i] != 0x09 { i += 1 }
+            if i > start {
+                let token = bytes[start..<i]
+                // A parenthesized comment such as "(CET)" says nothing the offset does not.
+                if token.first != 0x28 { tokens.append(token) }
+            }
         }
-        var day: Int64?, month: Int64?, year: Int64?
+        guard tokens.count >= 3 else { return nil }
+        func isLetters(_ t: ArraySlice<UInt8>) -> Bool { t.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } }
+        func isDigits(_ t: ArraySlice<UInt8>) -> Bool { t.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        func number(_ t: ArraySlice<UInt8>) -> Int64? {
+            guard !t.isEmpty, t.count <= 9, isDigits(t) else { return nil }
+            return t.reduce(0) { $0 * 10 + Int64($1 - 0x30) }
+        }
+        func month(_ t: ArraySlice<UInt8>) -> Int64? {
+            guard t.count >= 3, isLetters(t) else { return nil }
+            let key = String(decoding: t.prefix(3).map { $0 | 0x20 }, as: UTF8.self)
+            return months[key]
+        }
+        var index = 0
+        if isLetters(tokens[0]), month(tokens[0]) == nil { index = 1 }   // weekday
+        var day: Int64?, mon: Int64?, year: Int64?
         var seconds: Int64 = 0
         var offset: Int64 = 0
         var sawTime = false
-        for (index, token) in tokens.enumerated() {
-            let lower = token.lowercased()
-            if month == nil, lower.count >= 3, lower.allSatisfy(\.isLetter), let m = months[String(lower.prefix(3))] {
-                month = m
-            } else if token.contains(":"), !sawTime, token.first?.isNumber == true {
-                let parts = token.split(separator: ":").map { Int64($0) }
-                guard parts.count >= 2, parts.count <= 3, parts.allSatisfy({ $0 != nil }),
-                    let h = parts[0], let m = parts[1], h < 24, m < 60
-                else { return nil }
-                let sec = parts.count == 3 ? parts[2] ?? 0 : 0
-                guard sec <= 60 else { return nil }
+        var position = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            defer {
+                index += 1
+                position += 1
+            }
+            if mon == nil, let m = month(token) {
+                mon = m
+            } else if !sawTime, token.contains(0x3A), let first = token.first, first >= 0x30, first <= 0x39 {
+                let parts = token.split(separator: 0x3A, omittingEmptySubsequences: false)
+                guard parts.count == 2 || parts.count == 3, let h = number(parts[0]), let m = number(parts[1]), h < 24, m < 60 else { return nil }
+                let sec = parts.count == 3 ? number(parts[2]) : 0
+                guard let sec, sec <= 60 else { return nil }
                 seconds = h * 3600 + m * 60 + sec
                 sawTime = true
-            } else if token.allSatisfy(\.isNumber) {
-                guard let n = Int64(token) else { return nil }
-                if token.count == 4 || (day != nil && month != nil && year == nil && token.count <= 2 && index >= 2) {
+            } else if isDigits(token) {
+                guard let n = number(token) else { return nil }
+                if token.count == 4 || (day != nil && mon != nil && year == nil && token.count <= 2 && position >= 2) {
                     if year != nil { return nil }
                     year = token.count <= 2 ? (n < 50 ? 2000 + n : 1900 + n) : n
                 } else if day == nil, token.count <= 2 {
@@ -128,13 +152,16 @@ public enum DateReading {
                 } else {
                     return nil
                 }
-            } else if sawTime || year != nil, let z = zone(token.hasPrefix("GMT") && token.count > 3 ? String(token.dropFirst(3)) : token) {
+            } else if sawTime || year != nil {
+                var text = String(decoding: token, as: UTF8.self)
+                if text.hasPrefix("GMT"), text.count > 3 { text.removeFirst(3) }
+                guard let z = zone(text) else { return nil }
                 offset = z
             } else {
                 return nil
             }
         }
-        guard let d = day, let m = month, let y = year else { return nil }
+        guard let d = day, let m = mon, let y = year else { return nil }
         return date(y, m, d, seconds - offset)
     }
 }

@@ -228,7 +228,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         case .null: return nil
         case .number(let n): return n
         case .string(let s):
-            let cleaned = s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+            let cleaned = s.trimmed.replacingOccurrences(of: ",", with: "")
             if cleaned.isEmpty { return nil }
             guard let n = Double(cleaned), n.isFinite else { throw fail("expected a number, found '\(s)'") }
             return n
@@ -257,7 +257,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         case .null: return nil
         case .list(let l): return l
         case .string(let s):
-            let items = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let items = s.split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty }
             return items.isEmpty ? nil : items
         default: return [v.description]
         }
@@ -288,7 +288,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             if case .null = v { return nil }
             throw FieldError(field: field, message: "expected a URL, found \(v.kindDescription)", severity: .dropField)
         }
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = raw.trimmed
         if s.isEmpty { return nil }
         guard let components = URLComponents(string: s),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -306,7 +306,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         case .null: return nil
         case .number(let n): return DateReading.epoch(n)
         case .string(let s):
-            if s.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+            if s.trimmed.isEmpty { return nil }
             if let d = DateReading.parse(s) { return d }
             throw FieldError(field: field, message: "cannot read the date '\(s)'; dropped", severity: .dropField)
         default:

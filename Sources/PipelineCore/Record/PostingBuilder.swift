@@ -36,7 +36,7 @@ public struct PostingBuilder: Sendable {
 
     /// Stores text in a field, trimmed; nil or blank stores nothing.
     public mutating func set(_ field: FieldPath.Field, _ text: String?) {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return }
+        guard let text = text?.trimmed, !text.isEmpty else { return }
         set(FieldPath(field), .string(text))
     }
 
@@ -48,7 +48,7 @@ public struct PostingBuilder: Sendable {
 
     /// Keeps a source field that maps to nothing in `extra`; repeated keys are joined with "; ".
     public mutating func extra(_ key: String, _ text: String?) {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return }
+        guard let text = text?.trimmed, !text.isEmpty else { return }
         var extra = posting.extra ?? [:]
         if let existing = extra[key], existing != text {
             extra[key] = existing + "; " + text

@@ -22,7 +22,7 @@ public final class FileLock: RunLock {
             let wouldBlock = errno == EWOULDBLOCK
             var holder: String?
             if wouldBlock, let text = try? String(contentsOf: url, encoding: .utf8) {
-                let pid = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let pid = text.trimmed
                 if !pid.isEmpty { holder = "pid \(pid)" }
             }
             close(fd)

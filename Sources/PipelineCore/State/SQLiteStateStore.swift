@@ -45,14 +45,20 @@ public final class SQLiteStateStore: StateStore {
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: postings, staging, sources, runs") { db in
+        migrator.registerMigration("v1: records, postings, staging, sources, runs") { db in
+            // Records are stored once, by content hash: staging writes a record at most once, a
+            // new version never overwrites the one a failed source still needs, and merging a run
+            // touches only the small rows of postings and staged.
             try db.execute(sql: """
+                CREATE TABLE records (
+                    hash TEXT PRIMARY KEY,
+                    record TEXT NOT NULL
+                );
                 CREATE TABLE postings (
                     pipeline TEXT NOT NULL,
                     id TEXT NOT NULL,
                     source TEXT NOT NULL,
                     hash TEXT NOT NULL,
-                    record TEXT NOT NULL,
                     first_seen TEXT NOT NULL,
                     last_seen TEXT,
                     updated_at TEXT NOT NULL,
@@ -66,12 +72,14 @@ public final class SQLiteStateStore: StateStore {
                 );
                 CREATE INDEX postings_by_source ON postings (pipeline, source, active);
                 CREATE INDEX postings_by_date ON postings (pipeline, active, date_posted);
+                CREATE INDEX postings_by_hash ON postings (hash);
                 CREATE TABLE staged (
                     pipeline TEXT NOT NULL,
                     id TEXT NOT NULL,
                     source TEXT NOT NULL,
                     hash TEXT NOT NULL,
-                    record TEXT,
+                    valid_through TEXT,
+                    date_posted TEXT,
                     PRIMARY KEY (pipeline, id)
                 );
                 CREATE TABLE sources (
@@ -150,16 +158,10 @@ public final class SQLiteStateStore: StateStore {
     public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
         guard !postings.isEmpty else { return }
         try transaction { db in
-            // One lookup per batch finds the postings whose content is unchanged: those are staged
-            // without their record and cost no write of it at the end.
-            var known: [String: String] = [:]
-            let ids = postings.compactMap(\.id)
-            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, hash FROM postings WHERE pipeline = ? AND id IN (\(marks))", arguments: StatementArguments([pipeline] + chunk))
-                while let row = try rows.next() { known[row["id"]] = row["hash"] }
-            }
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO staged (pipeline, id, source, hash, record) VALUES (?, ?, ?, ?, ?)")
+            let record = try db.cachedStatement(sql: "INSERT OR IGNORE INTO records (hash, record) VALUES (?, ?)")
+            let staged = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO staged (pipeline, id, source, hash, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?)
+                """)
             var writer = JSONWriter()
             for posting in postings {
                 guard let id = posting.id else { continue }
@@ -167,9 +169,13 @@ public final class SQLiteStateStore: StateStore {
                 posting.writeJSON(to: &writer)
                 var hash = StableHash()
                 hash.add(bytes: writer.bytes)
-                let digest = hash.hex
-                let record: String? = known[id] == digest ? nil : writer.string
-                try insert.execute(arguments: [pipeline, id, posting.source ?? "", digest, record])
+                let digest = hash.wideHex
+                // An unchanged posting's record is already stored: OR IGNORE writes nothing.
+                try record.execute(arguments: [digest, writer.string])
+                try staged.execute(arguments: [
+                    pipeline, id, posting.source ?? "", digest,
+                    posting.validThrough.map(RFC3339.format), posting.datePosted.map(RFC3339.format),
+                ])
             }
         }
     }
@@ -192,6 +198,7 @@ public final class SQLiteStateStore: StateStore {
         try transaction { db in
             try Self.updateSources(plan, db)
             try db.execute(sql: "DELETE FROM staged WHERE pipeline = ?", arguments: [plan.pipeline])
+            try Self.collectRecords(db)
             try Self.insertRun(plan, exitCode: plan.exitCode, report: plan.reportJSON, db)
         }
     }
@@ -233,20 +240,20 @@ public final class SQLiteStateStore: StateStore {
             let s = source.name
             let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM staged WHERE pipeline = ? AND source = ?", arguments: [p, s]) ?? 0
             try db.execute(sql: """
-                INSERT INTO postings (pipeline, id, source, hash, record, first_seen, updated_at, valid_through, date_posted)
-                SELECT s.pipeline, s.id, s.source, s.hash, s.record, ?, ?, json_extract(s.record, '$.valid_through'), json_extract(s.record, '$.date_posted')
+                INSERT INTO postings (pipeline, id, source, hash, first_seen, updated_at, valid_through, date_posted)
+                SELECT s.pipeline, s.id, s.source, s.hash, ?, ?, s.valid_through, s.date_posted
                 FROM staged s
-                WHERE s.pipeline = ? AND s.source = ? AND s.record IS NOT NULL
+                WHERE s.pipeline = ? AND s.source = ?
                   AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.pipeline = s.pipeline AND p.id = s.id)
                 """, arguments: [now, now, p, s])
             c.new = db.changesCount
             try db.execute(sql: """
-                UPDATE postings SET record = s.record, hash = s.hash, source = s.source, active = 1, missing_runs = 0,
+                UPDATE postings SET hash = s.hash, source = s.source, active = 1, missing_runs = 0,
                     expired_at = NULL, expire_reason = NULL, updated_at = ?,
-                    valid_through = json_extract(s.record, '$.valid_through'), date_posted = json_extract(s.record, '$.date_posted')
+                    valid_through = s.valid_through, date_posted = s.date_posted
                 FROM staged s
                 WHERE postings.pipeline = ? AND s.pipeline = postings.pipeline AND s.id = postings.id AND s.source = ?
-                  AND s.record IS NOT NULL AND s.hash != postings.hash
+                  AND s.hash != postings.hash
                 """, arguments: [now, p, s])
             c.updated = db.changesCount
             // Unchanged postings that had gone missing or expired come back without a rewrite.
@@ -282,13 +289,32 @@ public final class SQLiteStateStore: StateStore {
             WHERE pipeline = ? AND active = 1 AND valid_through IS NOT NULL AND valid_through < ?
             """, arguments: [now, p, now])
         // Expired postings are kept 90 days for status and for dedupe across runs, then dropped.
+        var purged = 0
         if let cutoff = Calendar(identifier: .gregorian).date(byAdding: .day, value: -90, to: plan.now) {
             try db.execute(sql: "DELETE FROM postings WHERE pipeline = ? AND active = 0 AND expired_at < ?", arguments: [p, RFC3339.format(cutoff)])
+            purged = db.changesCount
         }
+        let staleStaged = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM staged s WHERE s.pipeline = ?
+              AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.pipeline = s.pipeline AND p.id = s.id AND p.hash = s.hash)
+            """, arguments: [p]) ?? 0
         try db.execute(sql: "DELETE FROM staged WHERE pipeline = ?", arguments: [p])
+        // Records no posting refers to any more (replaced versions, reads of failed sources) are
+        // dropped; a run in which nothing changed skips the scan.
+        if purged > 0 || staleStaged > 0 || counts.values.contains(where: { $0.updated > 0 }) {
+            try collectRecords(db)
+        }
         try updateSources(plan, db)
         try insertRun(plan, exitCode: nil, report: nil, db)
         return counts
+    }
+
+    /// Deletes the records that no posting of any pipeline refers to.
+    static func collectRecords(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM records WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.hash = records.hash)
+              AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.hash = records.hash)
+            """)
     }
 
     static func updateSources(_ plan: RunPlan, _ db: Database) throws {
@@ -341,7 +367,10 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
     }
 
     func forEach(order: FeedOrder, _ visit: (JobPosting) throws -> Bool) async throws {
-        let sql = "SELECT record FROM postings WHERE pipeline = ? AND active = 1 ORDER BY \(SQLiteOrder.clause(order))"
+        let sql = """
+            SELECT r.record FROM postings JOIN records r ON r.hash = postings.hash
+            WHERE postings.pipeline = ? AND postings.active = 1 ORDER BY \(SQLiteOrder.clause(order))
+            """
         try store.access { db in
             let rows = try Row.fetchCursor(db, sql: sql, arguments: [plan.pipeline])
             while let row = try rows.next() {
@@ -393,14 +422,14 @@ enum SQLiteOrder {
         for key in order.keys {
             let expression: String
             if key.path.field == .datePosted {
-                expression = "date_posted"
+                expression = "postings.date_posted"
             } else {
-                expression = "json_extract(record, '\(jsonPath(key.path))')"
+                expression = "json_extract(r.record, '\(jsonPath(key.path))')"
             }
             parts.append("(\(expression) IS NULL)")
             parts.append("\(expression) \(key.descending ? "DESC" : "ASC")")
         }
-        parts.append("id ASC")
+        parts.append("postings.id ASC")
         return parts.joined(separator: ", ")
     }
 

@@ -50,7 +50,7 @@ enum JobExtensions {
     /// "Remote", "yes", "true", "Fully remote" are remote; "on-site", "no", "false" are not;
     /// anything else ("hybrid") says nothing.
     static func remoteFlag(_ text: String) -> Bool? {
-        let t = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = text.lowercased().trimmed
         if ["yes", "true", "1", "remote", "fully remote", "full remote", "telecommute", "work from home", "wfh", "100% remote"].contains(t) { return true }
         if ["no", "false", "0", "on-site", "onsite", "on site", "in office", "in-office", "office"].contains(t) { return false }
         if t.contains("remote") && !t.contains("hybrid") && !t.contains("no remote") && !t.contains("not remote") { return true }

@@ -209,7 +209,8 @@ public final class XMLStreamParser {
                 var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
                 if value.contains("&") { value = resolveReferences(value) }
                 let attribute = XMLElement.Attribute(
-                    name: Self.string(a[0]) ?? "", prefix: Self.string(a[1]), namespace: Self.string(a[2]), value: Self.decodeC1(value))
+                    name: Self.string(a[0]) ?? "", prefix: Self.string(a[1]), namespace: Self.string(a[2]),
+                    value: value.utf8.contains(0xC2) ? Self.decodeC1(value) : value)
                 if attribute.name == "base", attribute.prefix == "xml" { base = attribute.value }
                 attrs.append(attribute)
             }
@@ -264,7 +265,8 @@ public final class XMLStreamParser {
     private func flushText() {
         guard !pendingText.isEmpty else { return }
         if let parent = open.last {
-            parent.children.append(.text(Self.decodeC1(String(decoding: pendingText, as: UTF8.self))))
+            let text = String(decoding: pendingText, as: UTF8.self)
+            parent.children.append(.text(Self.hasC1(pendingText) ? Self.decodeC1(text) : text))
         }
         pendingText.removeAll(keepingCapacity: true)
     }
@@ -273,7 +275,7 @@ public final class XMLStreamParser {
         guard let error else { return }
         let e = error.pointee
         var message = e.message.map { String(cString: $0) } ?? "XML error"
-        message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        message = message.trimmed
         let domain = xmlErrorDomain(UInt32(e.domain))
         // Namespace problems (an undeclared prefix such as `content:` in RSS) and warnings leave the
         // document readable: elements keep their prefix and are matched by local name.
@@ -352,6 +354,18 @@ public final class XMLStreamParser {
         }
         entityCache[key] = entity
         return entity
+    }
+
+    /// Whether UTF-8 bytes hold a C1 control character (U+0080–U+009F is C2 80–C2 9F).
+    static func hasC1(_ bytes: [UInt8]) -> Bool {
+        var i = bytes.startIndex
+        while let c2 = bytes[i...].firstIndex(of: 0xC2) {
+            let next = c2 + 1
+            if next < bytes.endIndex, bytes[next] >= 0x80, bytes[next] <= 0x9F { return true }
+            i = next
+            if i >= bytes.endIndex { break }
+        }
+        return false
     }
 
     /// Windows-1252 text mislabelled as ISO-8859-1 arrives as C1 control characters, which no

@@ -47,8 +47,8 @@ enum AtomMapper {
             case "published", "issued", "created": published = child.text
             case "updated", "modified": updated = child.text
             case "author":
-                let name = child.first("name")?.text.trimmingCharacters(in: .whitespacesAndNewlines)
-                let email = child.first("email")?.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let name = child.first("name")?.text.trimmed
+                let email = child.first("email")?.text.trimmed
                 if let name, !name.isEmpty {
                     authors.append(email.map { "\(name) (\($0))" } ?? name)
                     b.fill(.company, name)
@@ -78,7 +78,7 @@ enum AtomMapper {
     static func html(_ element: XMLElement) -> String {
         let type = (element.attribute("type") ?? "text").lowercased()
         let mode = element.attribute("mode")?.lowercased()
-        if mode == "base64", let data = Data(base64Encoded: element.text.trimmingCharacters(in: .whitespacesAndNewlines), options: .ignoreUnknownCharacters) {
+        if mode == "base64", let data = Data(base64Encoded: element.text.trimmed, options: .ignoreUnknownCharacters) {
             return String(decoding: data, as: UTF8.self)
         }
         if type == "xhtml" || mode == "xml" || type.hasSuffix("xml") {

@@ -16,15 +16,15 @@ enum RSSMapper {
             let ns = child.namespace
             switch (Namespace.isRSSCore(ns) ? "rss" : ns ?? "", child.name) {
             case ("rss", "title"): b.fill(.title, child.text)
-            case ("rss", "link"): link = link ?? child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case ("rss", "link"): link = link ?? child.text.trimmed
             case ("rss", "guid"):
-                guid = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guid = child.text.trimmed
                 guidIsLink = child.attribute("isPermaLink")?.lowercased() != "false"
             case ("rss", "description"): description = child.htmlContent
             case ("rss", "pubDate"): dates[0] = child.text
             case ("rss", "expirationDate"): b.fill(.validThrough, child.text)
             case ("rss", "author"): b.extra("author", child.text)
-            case ("rss", "category"): categories.append(child.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            case ("rss", "category"): categories.append(child.text.trimmed)
             case ("rss", "enclosure"): b.extra("enclosure", child.attribute("url"))
             case ("rss", "comments"), ("rss", "source"): b.extra(child.name, child.text)
             case (Namespace.content, "encoded"): encoded = child.text
@@ -43,7 +43,7 @@ enum RSSMapper {
                 let described = MediaModule.describe(child)
                 otherTitle = otherTitle ?? described.title
                 otherDescription = otherDescription ?? described.description
-            case (Namespace.dc, "subject"): categories.append(child.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            case (Namespace.dc, "subject"): categories.append(child.text.trimmed)
             case (Namespace.atom10, "link") where child.attribute("rel") ?? "alternate" == "alternate":
                 link = link ?? child.attribute("href")
             case (Namespace.atom10, "updated"), (Namespace.atom10, "published"): dates[5] = dates[5] ?? child.text
@@ -72,7 +72,7 @@ enum RSSMapper {
     /// The end of a Dublin Core period (`start=…;end=2002-10-17T17:00+01:00;scheme=W3C-DTF`).
     static func validEnd(_ text: String) -> String? {
         for part in text.split(separator: ";") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmed }
             if pair.count == 2, pair[0] == "end" { return pair[1] }
         }
         return nil

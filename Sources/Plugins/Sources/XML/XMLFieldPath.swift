@@ -34,7 +34,7 @@ struct XMLFieldPath: Sendable, Hashable, CustomStringConvertible {
 
     init(_ text: String) throws(ConfigValueError) {
         description = text
-        var parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
+        var parts = text.trimmed.split(separator: "/", omittingEmptySubsequences: false)
         if parts.first == "." { parts.removeFirst() }
         var attribute: Step?
         if let last = parts.last, last.hasPrefix("@") {

@@ -54,7 +54,7 @@ public struct XMLSource: Source {
 
     public init(options: Options, context: SourceContext) throws {
         self.options = options
-        let text = options.record.trimmingCharacters(in: .whitespaces)
+        let text = options.record.trimmed
         anchored = text.hasPrefix("/")
         let parts = text.split(separator: "/")
         guard !parts.isEmpty, !parts.contains(where: { $0.contains("@") }) else {
@@ -175,12 +175,12 @@ public struct XMLFieldMapping: OptionValue {
         for (target, paths) in entries {
             for path in paths { if let first = path.firstElement { used.insert(first) } }
             let markup = target == "description_html"
-            guard let value = paths.lazy.compactMap({ $0.value(in: element, markup: markup) }).first(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
+            guard let value = paths.lazy.compactMap({ $0.value(in: element, markup: markup) }).first(where: { !$0.trimmed.isEmpty })
             else { continue }
             if let path = FieldPath(target) {
-                b.set(path, .string(value.trimmingCharacters(in: .whitespacesAndNewlines)))
+                b.set(path, .string(value.trimmed))
             } else if let text = FieldPath("\(target).text") {
-                b.set(text, .string(value.trimmingCharacters(in: .whitespacesAndNewlines)))
+                b.set(text, .string(value.trimmed))
             }
         }
         for child in element.elements where !used.contains(child.name) {
