@@ -63,6 +63,13 @@ struct RecordTests {
         #expect(result.posting == p)
     }
 
+    @Test("the store's trusted reading gives back the record the fast writer wrote")
+    func storedRoundTrip() throws {
+        let p = Self.full()
+        #expect(JobPosting(storedJSON: try JSONParser.parse(Array(p.jsonText.utf8))) == p)
+        #expect(StoredPosting(json: Array(p.jsonText.utf8)).posting == p)
+    }
+
     @Test("ids are stable, and differ by source and by source id")
     func ids() {
         let a = PostingID.make(source: "acme", sourceID: "1", url: nil)

@@ -52,7 +52,7 @@ struct StoreDriver {
         let transaction = try await store.applyRun(RunPlan(pipeline: pipeline, runID: runID, startedAt: clock, now: clock, sources: sources, dryRun: dryRun))
         var active: [String] = []
         try await transaction.forEach(order: FeedOrder(keys: [])) { p in
-            active.append(p.id ?? "")
+            active.append(p.posting.id ?? "")
             return true
         }
         if dryRun {
@@ -164,7 +164,7 @@ struct StateStoreTests {
         let t = try await d.store.applyRun(RunPlan(pipeline: "jobs", runID: "r", startedAt: d.clock, now: d.clock, sources: [RunPlan.Source(name: "a", result: .complete)], dryRun: false))
         func ids(_ order: FeedOrder) async throws -> [String] {
             var out: [String] = []
-            try await t.forEach(order: order) { out.append($0.id ?? ""); return true }
+            try await t.forEach(order: order) { out.append($0.posting.id ?? ""); return true }
             return out
         }
         #expect(try await ids(.default) == ["a-2", "a-1", "a-3"])

@@ -31,11 +31,19 @@ public protocol FeedWriter {
     mutating func begin(_ out: FeedOutput) throws
     /// Writes one posting.
     mutating func write(_ posting: JobPosting, to out: FeedOutput) throws
+    /// Writes one posting as the state holds it; by default decodes it and calls
+    /// `write(_:to:)`. Writers of the record's own JSON form copy the bytes instead.
+    mutating func write(stored: StoredPosting, to out: FeedOutput) throws
     /// Writes what comes after the last posting.
     mutating func end(_ out: FeedOutput) throws
 }
 
 extension FeedWriter {
+    /// Decodes the stored posting and writes it.
+    public mutating func write(stored: StoredPosting, to out: FeedOutput) throws {
+        try write(stored.posting, to: out)
+    }
+
     /// Nothing before the first posting by default.
     public mutating func begin(_ out: FeedOutput) throws {}
     /// Nothing after the last posting by default.

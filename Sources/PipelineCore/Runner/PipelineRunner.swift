@@ -224,10 +224,10 @@ public struct PipelineRunner: Sendable {
                 let limit = spec.settings.limit ?? Int.max
                 let condition = spec.settings.where
                 if limit > 0 {
-                    try await transaction.forEach(order: spec.settings.sort ?? .default) { posting in
+                    try await transaction.forEach(order: spec.settings.sort ?? .default) { stored in
                         received += 1
-                        if let condition, !condition.matches(posting) { return true }
-                        try writer.write(posting, to: out)
+                        if let condition, !condition.matches(stored.posting) { return true }
+                        try writer.write(stored: stored, to: out)
                         written += 1
                         return written < limit
                     }

@@ -44,7 +44,7 @@ public protocol RunTransaction: AnyObject, Sendable {
     /// What the run did to each successful source's postings.
     var counts: [String: SourceCounts] { get }
     /// Visits the active postings in `order` (ties by id) until `visit` returns false.
-    func forEach(order: FeedOrder, _ visit: (JobPosting) throws -> Bool) async throws
+    func forEach(order: FeedOrder, _ visit: (StoredPosting) throws -> Bool) async throws
     /// How many postings are active.
     func activeCount() async throws -> Int
     /// Makes the run permanent, recording how it ended.

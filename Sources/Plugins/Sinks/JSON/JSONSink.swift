@@ -29,6 +29,13 @@ public struct JSONSink: Sink {
             try out.write(json.bytes)
         }
 
+        /// The stored record is the element: copied, not decoded.
+        mutating func write(stored: StoredPosting, to out: FeedOutput) throws {
+            try out.write(first ? Array("\n".utf8) : Array(",\n".utf8))
+            first = false
+            try out.write(stored.json)
+        }
+
         mutating func end(_ out: FeedOutput) throws {
             try out.write(first ? "]\n" : "\n]\n")
         }

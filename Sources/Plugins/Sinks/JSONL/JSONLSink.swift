@@ -22,5 +22,11 @@ public struct JSONLSink: Sink {
             json.bytes.append(0x0A)
             try out.write(json.bytes)
         }
+
+        /// The stored record is the line: copied, not decoded.
+        mutating func write(stored: StoredPosting, to out: FeedOutput) throws {
+            try out.write(stored.json)
+            try out.write([0x0A])
+        }
     }
 }

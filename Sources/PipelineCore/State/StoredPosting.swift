@@ -1,0 +1,88 @@
+/// A posting as the state store holds it: its record's JSON, decoded only when something asks
+/// for the posting. A `jsonl` sink copies the bytes as they are; a `where:` or another format
+/// decodes once.
+///
+/// ```swift
+/// try transaction.forEach(order: .default) { stored in
+///     out.write(stored.json)          // no decoding
+///     return true
+/// }
+/// ```
+public final class StoredPosting {
+    /// The record's JSON form, as `JobPosting.writeJSON` wrote it.
+    public let json: [UInt8]
+    private var decoded: JobPosting?
+
+    /// Wraps stored JSON.
+    public init(json: [UInt8]) {
+        self.json = json
+    }
+
+    /// The posting, decoded on first use.
+    public var posting: JobPosting {
+        if let decoded { return decoded }
+        let value = (try? JSONParser.parse(json)) ?? .null
+        let posting = JobPosting(storedJSON: value)
+        decoded = posting
+        return posting
+    }
+}
+
+extension JobPosting {
+    /// Reads the record's JSON form as `writeJSON` writes it, without the checks a source's
+    /// input needs: what the store holds was checked on the way in.
+    public init(storedJSON value: JSONValue) {
+        self.init()
+        guard case .object(let members) = value else { return }
+        for (key, member) in members {
+            let text = member.scalarText
+            switch key {
+            case "id": id = text
+            case "source": source = text
+            case "source_id": sourceID = text
+            case "url": url = text
+            case "title": title = text
+            case "title_raw": titleRaw = text
+            case "title_canonical": titleCanonical = text
+            case "seniority": seniority = text.flatMap(Seniority.init(rawValue:))
+            case "role_type": roleType = text.flatMap(RoleType.init(rawValue:))
+            case "occupation": occupation = Occupation(noc: member["noc"]?.scalarText, onet: member["onet"]?.scalarText)
+            case "company": company = text
+            case "location":
+                var remote: Bool?
+                if case .bool(let b)? = member["remote"] { remote = b }
+                location = Location(
+                    city: member["city"]?.scalarText, region: member["region"]?.scalarText, country: member["country"]?.scalarText,
+                    postalCode: member["postal_code"]?.scalarText, remote: remote, text: member["text"]?.scalarText)
+            case "salary":
+                salary = Salary(
+                    min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
+                    currency: member["currency"]?.scalarText, period: member["period"]?.scalarText.flatMap(PayPeriod.init(rawValue:)),
+                    text: member["text"]?.scalarText)
+            case "salary_band":
+                salaryBand = SalaryBand(
+                    label: member["label"]?.scalarText.flatMap(Seniority.init(rawValue:)),
+                    min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
+                    currency: member["currency"]?.scalarText, basis: member["basis"]?.scalarText.flatMap(BandBasis.init(rawValue:)))
+            case "employment_type": employmentType = text.flatMap(EmploymentType.init(rawValue:))
+            case "date_posted": datePosted = text.flatMap(RFC3339.parse)
+            case "valid_through": validThrough = text.flatMap(RFC3339.parse)
+            case "description_html": descriptionHTML = text
+            case "description_text": descriptionText = text
+            case "skills":
+                if case .array(let items) = member { skills = items.compactMap(\.scalarText) }
+            case "duplicates":
+                if case .array(let items) = member {
+                    duplicates = items.map { DuplicateReference(source: $0["source"]?.scalarText, sourceID: $0["source_id"]?.scalarText, url: $0["url"]?.scalarText) }
+                }
+            case "extra":
+                if case .object(let pairs) = member {
+                    var extra: [String: String] = [:]
+                    for (k, v) in pairs { extra[k] = v.scalarText }
+                    self.extra = extra
+                }
+            default: break
+            }
+        }
+    }
+}
