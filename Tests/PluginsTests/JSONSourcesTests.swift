@@ -42,7 +42,7 @@ struct JSONSourcesTests {
             .string("salary.min: expected a number, found 'a lot'"),
             .string("expected a JSON object for a posting, found a string"),
         ])
-        #expect(rejects[0]["position"] == .string("partner.json $.data.jobs[2]"))
+        #expect(rejects[0]["position"] == .string("partner.json:4 $.data.jobs[2]"))
         #expect(rejects[0]["source"] == .string("s"))
     }
 

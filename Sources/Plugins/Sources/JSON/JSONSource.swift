@@ -1,7 +1,8 @@
 import PipelineCore
 
 /// Reads one JSON document whose postings sit in an array at `records:` (the root array when
-/// absent), each mapped with `fields:` or read in the record's JSON form.
+/// absent), each mapped with `fields:` or read in the record's JSON form. The array is
+/// streamed: memory holds one posting, however large the document.
 ///
 /// ```yaml
 /// partner:
@@ -20,18 +21,26 @@ public struct JSONSource: Source {
         public var records: String?
         /// How each element maps onto the record.
         public var fields: FieldMappingOption?
-        /// Documents larger than this fail the source.
+        /// Documents larger than this fail the source (only when `records:` indexes into arrays,
+        /// which needs the whole document).
         public var maxDocumentBytes: Int
+        /// Postings larger than this fail the source.
+        public var maxRecordBytes: Int
+        /// Keep the postings read before a syntax error, with a warning.
+        public var recover: Bool
 
         public static let optionHelp = [
             "records": "path to the array of postings, e.g. data.jobs or $.data.jobs[*]; the root array when absent",
             "fields": "record field -> path in each posting object; without it, postings are in the record's JSON form",
-            "max_document_bytes": "a larger document fails the source",
+            "max_document_bytes": "largest document when records: indexes into an array (data[0].jobs), which is read whole",
+            "max_record_bytes": "largest posting accepted",
+            "recover": "at a syntax error, keep the postings read before it and warn, instead of failing the source",
         ]
 
         enum CodingKeys: String, CodingKey {
-            case records, fields
+            case records, fields, recover
             case maxDocumentBytes = "max_document_bytes"
+            case maxRecordBytes = "max_record_bytes"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -39,7 +48,9 @@ public struct JSONSource: Source {
             records = try c.decodeIfPresent(String.self, forKey: .records)
             fields = try c.decodeIfPresent(FieldMappingOption.self, forKey: .fields)
             maxDocumentBytes = try c.decodeIfPresent(Int.self, forKey: .maxDocumentBytes) ?? 1024 * 1024 * 1024
-            if maxDocumentBytes < 1 { throw ConfigValueError("max_document_bytes must be at least 1") }
+            maxRecordBytes = try c.decodeIfPresent(Int.self, forKey: .maxRecordBytes) ?? 64 << 20
+            recover = try c.decodeIfPresent(Bool.self, forKey: .recover) ?? false
+            if maxDocumentBytes < 1 || maxRecordBytes < 1 { throw ConfigValueError("max_document_bytes and max_record_bytes must be at least 1") }
         }
     }
 
@@ -63,7 +74,57 @@ public struct JSONSource: Source {
         }
     }
 
+    /// The key path to stream, when `records:` is only keys (and maybe a trailing `[*]`).
+    private var streamedPath: [String]? {
+        var keys: [String] = []
+        for (index, component) in recordsPath.components.enumerated() {
+            switch component {
+            case .key(let k): keys.append(k)
+            case .all where index == recordsPath.components.count - 1: break
+            default: return nil
+            }
+        }
+        return keys
+    }
+
     private func read(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput) async throws {
+        guard let keys = streamedPath else {
+            return try await readWhole(input, stream, into: output)
+        }
+        let mapping = options.fields?.mapping ?? .recordForm
+        var streamer = JSONArrayStreamer(path: keys, maximumElementBytes: options.maxRecordBytes)
+        var stream = stream
+        let base = keys.isEmpty ? "$" : "$." + keys.joined(separator: ".")
+        func emit(_ elements: [JSONArrayStreamer.Element]) async throws {
+            for element in elements {
+                let position = "\(input.display):\(element.line) \(base)[\(element.index)]"
+                let mapped = mapping.map(element.value)
+                if let reason = mapped.rejection {
+                    output.reject(position: position, reason: reason, raw: element.value.jsonText)
+                    continue
+                }
+                for warning in mapped.warnings { output.warn(warning, position: position) }
+                try await output.emit(mapped.posting, position: position, raw: element.value.jsonText)
+            }
+        }
+        do {
+            while let chunk = try await stream.next() {
+                try await emit(try streamer.feed(chunk))
+            }
+            try await emit(try streamer.finish())
+        } catch let failure as JSONArrayStreamer.Failure {
+            switch failure {
+            case .path(let message):
+                throw SourceError("\(input.display): \(message); fix records:")
+            case .syntax(let error):
+                guard options.recover else { throw SourceError("\(input.display):\(error.line):\(error.column): \(error.message)") }
+                output.warn("\(error.message); kept the postings before it (recover: true)", position: "\(input.display):\(error.line):\(error.column)")
+            }
+        }
+    }
+
+    /// Reads the whole document, for `records:` paths that index into arrays.
+    private func readWhole(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput) async throws {
         var stream = stream
         var bytes: [UInt8] = []
         while let chunk = try await stream.next() {
