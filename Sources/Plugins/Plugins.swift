@@ -18,6 +18,7 @@ public enum Plugins {
         r.register(source: FeedSource.self)
         r.register(source: IndeedSource.self)
         r.register(source: XMLSource.self)
+        r.register(source: JSONFeedSource.self)
         // Stages
         r.register(stage: FilterStage.self)
         r.register(stage: SetStage.self)

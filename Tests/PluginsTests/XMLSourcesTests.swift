@@ -241,7 +241,7 @@ struct XMLSourcesTests {
             #expect(out.first?["title"] == .string("A"))
         }
         let (_, report, _) = try await Self.read("feed", "<jobs><job/></jobs>")
-        #expect(report.sources.first?.error == "feed.xml: neither RSS nor Atom (its root element is <jobs>); for other XML use type: xml with record: and fields:")
+        #expect(report.sources.first?.error == "feed.xml: neither RSS, Atom nor JSON Feed (its root element is <jobs>); for other XML use type: xml with record: and fields:")
         let (_, wrong, _) = try await Self.read("rss", #"<feed xmlns="http://www.w3.org/2005/Atom"/>"#)
         #expect(wrong.sources.first?.error == "feed.xml: not an RSS document (its root element is <feed>); use type: atom, or type: feed to detect the format")
     }

@@ -33,18 +33,23 @@ extension XMLFormatSource {
 
     public func read(into output: SourceOutput) async throws {
         try await output.forEachDocument { input, stream in
-            var root: XMLStreamParser.PathElement?
-            try await XMLDocumentReader.read(
-                input, stream, into: output, options: options,
-                isRecord: { path in
-                    if root == nil { root = path.first }
-                    guard path.count > 1, let root else { return false }
-                    return Self.isRecord(path, root: root)
-                },
-                map: { record, root in Self.map(record, root: root, input: input) })
-            if let root, let problem = Self.rootProblem(root) {
-                throw SourceError("\(input.display): \(problem)")
-            }
+            try await readDocument(input, stream, into: output)
+        }
+    }
+
+    /// Reads one document of the format.
+    func readDocument(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput) async throws {
+        var root: XMLStreamParser.PathElement?
+        try await XMLDocumentReader.read(
+            input, stream, into: output, options: options,
+            isRecord: { path in
+                if root == nil { root = path.first }
+                guard path.count > 1, let root else { return false }
+                return Self.isRecord(path, root: root)
+            },
+            map: { record, root in Self.map(record, root: root, input: input) })
+        if let root, let problem = Self.rootProblem(root) {
+            throw SourceError("\(input.display): \(problem)")
         }
     }
 }
