@@ -92,35 +92,9 @@ public struct JSONSource: Source {
             return try await readWhole(input, stream, into: output)
         }
         let mapping = options.fields?.mapping ?? .recordForm
-        var streamer = JSONArrayStreamer(path: keys, maximumElementBytes: options.maxRecordBytes)
-        var stream = stream
-        let base = keys.isEmpty ? "$" : "$." + keys.joined(separator: ".")
-        func emit(_ elements: [JSONArrayStreamer.Element]) async throws {
-            for element in elements {
-                let position = "\(input.display):\(element.line) \(base)[\(element.index)]"
-                let mapped = mapping.map(element.value)
-                if let reason = mapped.rejection {
-                    output.reject(position: position, reason: reason, raw: element.value.jsonText)
-                    continue
-                }
-                for warning in mapped.warnings { output.warn(warning, position: position) }
-                try await output.emit(mapped.posting, position: position, raw: element.value.jsonText)
-            }
-        }
-        do {
-            while let chunk = try await stream.next() {
-                try await emit(try streamer.feed(chunk))
-            }
-            try await emit(try streamer.finish())
-        } catch let failure as JSONArrayStreamer.Failure {
-            switch failure {
-            case .path(let message):
-                throw SourceError("\(input.display): \(message); fix records:")
-            case .syntax(let error):
-                guard options.recover else { throw SourceError("\(input.display):\(error.line):\(error.column): \(error.message)") }
-                output.warn("\(error.message); kept the postings before it (recover: true)", position: "\(input.display):\(error.line):\(error.column)")
-            }
-        }
+        try await JSONDocumentReader.read(
+            input, stream, into: output, path: keys, maxRecordBytes: options.maxRecordBytes, recover: options.recover,
+            pathProblem: { "\($0); fix records:" }, map: { mapping.map($0) })
     }
 
     /// Reads the whole document, for `records:` paths that index into arrays.

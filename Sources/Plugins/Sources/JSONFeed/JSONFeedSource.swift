@@ -38,34 +38,10 @@ public struct JSONFeedSource: Source {
     }
 
     static func read(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput, recover: Bool) async throws {
-        var streamer = JSONArrayStreamer(path: ["items"])
-        var stream = stream
-        func emit(_ elements: [JSONArrayStreamer.Element]) async throws {
-            for element in elements {
-                let position = "\(input.display):\(element.line) $.items[\(element.index)]"
-                let mapped = map(element.value, documentBase: input.documentBase)
-                if let reason = mapped.rejection {
-                    output.reject(position: position, reason: reason, raw: element.value.jsonText)
-                    continue
-                }
-                for warning in mapped.warnings { output.warn(warning, position: position) }
-                try await output.emit(mapped.posting, position: position, raw: element.value.jsonText)
-            }
-        }
-        do {
-            while let chunk = try await stream.next() {
-                try await emit(try streamer.feed(chunk))
-            }
-            try await emit(try streamer.finish())
-        } catch let failure as JSONArrayStreamer.Failure {
-            switch failure {
-            case .path(let message):
-                throw SourceError("\(input.display): not a JSON Feed (\(message.replacingOccurrences(of: "records path", with: "path")))")
-            case .syntax(let error):
-                guard recover else { throw SourceError("\(input.display):\(error.line):\(error.column): \(error.message)") }
-                output.warn("\(error.message); kept the postings before it (recover: true)", position: "\(input.display):\(error.line):\(error.column)")
-            }
-        }
+        try await JSONDocumentReader.read(
+            input, stream, into: output, path: ["items"], recover: recover,
+            pathProblem: { "not a JSON Feed (\($0.replacingOccurrences(of: "records path", with: "path")))" },
+            map: { map($0, documentBase: input.documentBase) })
     }
 
     /// One item: `id`, `url` (else `external_url`), `title`, `content_html`/`content_text`
