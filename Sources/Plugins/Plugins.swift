@@ -19,6 +19,7 @@ public enum Plugins {
         r.register(source: IndeedSource.self)
         r.register(source: XMLSource.self)
         r.register(source: JSONFeedSource.self)
+        r.register(source: JSONLDSource.self)
         // Stages
         r.register(stage: FilterStage.self)
         r.register(stage: SetStage.self)

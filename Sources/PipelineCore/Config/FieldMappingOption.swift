@@ -7,7 +7,8 @@
 public struct FieldMappingOption: OptionValue {
     /// The mapping, checked.
     public let mapping: RecordMapping
-    private let pairs: [(target: String, sources: [String])]
+    /// The entries as written: record field and its paths.
+    public let pairs: [(target: String, sources: [String])]
 
     public static let optionType = "mapping of record field to source path (or list of paths)"
     public static let placeholder = FieldMappingOption(mapping: .recordForm, pairs: [])

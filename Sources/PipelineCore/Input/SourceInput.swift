@@ -157,3 +157,22 @@ public struct LineReader {
         }
     }
 }
+
+extension ByteStream {
+    /// The rest of the document in memory, for formats that need it whole; more than `limit`
+    /// bytes fails with the limit named.
+    ///
+    /// ```swift
+    /// let bytes = try await stream.readAll(limit: 64 << 20, display: input.display, option: "max_document_bytes")
+    /// ```
+    public mutating func readAll(limit: Int, display: String, option: String) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        while let chunk = try await next() {
+            bytes.append(contentsOf: chunk)
+            if bytes.count > limit {
+                throw SourceError("\(display): larger than \(option) (\(limit))")
+            }
+        }
+        return bytes
+    }
+}

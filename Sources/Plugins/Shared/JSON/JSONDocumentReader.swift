@@ -4,6 +4,17 @@ import PipelineCore
 /// posting. A syntax error fails the source with `file:line:column: message`, or with
 /// `recover: true` keeps what came before and warns.
 enum JSONDocumentReader {
+    /// Maps one value and emits it, or rejects it with its position.
+    static func emit(_ value: JSONValue, position: String, into output: SourceOutput, map: (JSONValue) -> PostingBuilder) async throws {
+        let mapped = map(value)
+        if let reason = mapped.rejection {
+            output.reject(position: position, reason: reason, raw: value.jsonText)
+            return
+        }
+        for warning in mapped.warnings { output.warn(warning, position: position) }
+        try await output.emit(mapped.posting, position: position, raw: value.jsonText)
+    }
+
     static func read(
         _ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput, path: [String],
         maxRecordBytes: Int = 64 << 20, recover: Bool,
@@ -14,14 +25,7 @@ enum JSONDocumentReader {
         let base = path.isEmpty ? "$" : "$." + path.joined(separator: ".")
         func emit(_ elements: [JSONArrayStreamer.Element]) async throws {
             for element in elements {
-                let position = "\(input.display):\(element.line) \(base)[\(element.index)]"
-                let mapped = map(element.value)
-                if let reason = mapped.rejection {
-                    output.reject(position: position, reason: reason, raw: element.value.jsonText)
-                    continue
-                }
-                for warning in mapped.warnings { output.warn(warning, position: position) }
-                try await output.emit(mapped.posting, position: position, raw: element.value.jsonText)
+                try await Self.emit(element.value, position: "\(input.display):\(element.line) \(base)[\(element.index)]", into: output, map: map)
             }
         }
         do {

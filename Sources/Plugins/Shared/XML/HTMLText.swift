@@ -31,6 +31,26 @@ enum HTMLText {
         return out
     }
 
+    /// Decodes character and entity references, keeping the markup: HTML that an API escaped
+    /// once more (`&lt;p&gt;Hi&lt;/p&gt;` becomes `<p>Hi</p>`).
+    static func unescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var i = text.startIndex
+        while i < text.endIndex {
+            if text[i] == "&", let semicolon = text[i...].prefix(34).firstIndex(of: ";"),
+                let decoded = decode(String(text[text.index(after: i)..<semicolon]))
+            {
+                out += decoded
+                i = text.index(after: semicolon)
+                continue
+            }
+            out.append(text[i])
+            i = text.index(after: i)
+        }
+        return out
+    }
+
     static func decode(_ name: String) -> String? {
         if name.hasPrefix("#") {
             let digits = name.dropFirst()

@@ -15,8 +15,58 @@ public struct JSONSource: Source {
     public static let type = "json"
     public static let summary = "A JSON document with an array of postings at records:, mapped with fields:"
 
+    /// Shapes of applicant-tracking systems' APIs, as default `records:` and `fields:`.
+    public enum Preset: String, ConfigEnum {
+        /// Greenhouse's job board API (`/v1/boards/<board>/jobs?content=true`).
+        case greenhouse
+        /// Lever's postings API (`/v0/postings/<company>?mode=json`).
+        case lever
+
+        var records: String {
+            switch self {
+            case .greenhouse: return "jobs"
+            case .lever: return ""
+            }
+        }
+
+        var fields: [(target: String, sources: [String])] {
+            switch self {
+            case .greenhouse:
+                return [("source_id", ["id"]), ("title", ["title"]), ("url", ["absolute_url"]), ("location", ["location.name"]),
+                        ("date_posted", ["updated_at", "first_published"]), ("description_html", ["content"])]
+            case .lever:
+                return [("source_id", ["id"]), ("title", ["text"]), ("url", ["hostedUrl", "applyUrl"]),
+                        ("location", ["categories.location"]), ("employment_type", ["categories.commitment"]),
+                        ("extra.team", ["categories.team"]), ("extra.department", ["categories.department"]),
+                        ("date_posted", ["createdAt"]), ("description_text", ["descriptionPlain"]), ("description_html", ["description"]),
+                        ("salary.min", ["salaryRange.min"]), ("salary.max", ["salaryRange.max"]), ("salary.currency", ["salaryRange.currency"])]
+            }
+        }
+
+        /// What a mapping cannot say: Greenhouse's content is HTML escaped once more, and its
+        /// departments and offices are lists; Lever's pay interval is a phrase.
+        func finish(_ b: inout PostingBuilder, _ value: JSONValue) {
+            switch self {
+            case .greenhouse:
+                if let html = b.posting.descriptionHTML { b.posting.descriptionHTML = HTMLText.unescape(html) }
+                for (key, name) in [("departments", "department"), ("offices", "office")] {
+                    if case .array(let items)? = value[key] {
+                        for item in items { b.extra(name, item["name"]?.scalarText) }
+                    }
+                }
+            case .lever:
+                if let interval = value["salaryRange"]?["interval"]?.scalarText?.lowercased() {
+                    let period = ["hour", "day", "week", "month", "year"].first { interval.contains($0) }
+                    b.set(.salaryPeriod, period)
+                }
+            }
+        }
+    }
+
     /// Options of the `json` source.
     public struct Options: PluginOptions {
+        /// An ATS shape giving default `records:` and `fields:`.
+        public var preset: Preset?
         /// Path to the array of postings.
         public var records: String?
         /// How each element maps onto the record.
@@ -30,6 +80,7 @@ public struct JSONSource: Source {
         public var recover: Bool
 
         public static let optionHelp = [
+            "preset": "greenhouse or lever: the API's records: and fields:, which the file may still override",
             "records": "path to the array of postings, e.g. data.jobs or $.data.jobs[*]; the root array when absent",
             "fields": "record field -> path in each posting object; without it, postings are in the record's JSON form",
             "max_document_bytes": "largest document when records: indexes into an array (data[0].jobs), which is read whole",
@@ -38,13 +89,14 @@ public struct JSONSource: Source {
         ]
 
         enum CodingKeys: String, CodingKey {
-            case records, fields, recover
+            case preset, records, fields, recover
             case maxDocumentBytes = "max_document_bytes"
             case maxRecordBytes = "max_record_bytes"
         }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
+            preset = try c.decodeIfPresent(Preset.self, forKey: .preset)
             records = try c.decodeIfPresent(String.self, forKey: .records)
             fields = try c.decodeIfPresent(FieldMappingOption.self, forKey: .fields)
             maxDocumentBytes = try c.decodeIfPresent(Int.self, forKey: .maxDocumentBytes) ?? 1024 * 1024 * 1024
@@ -57,15 +109,34 @@ public struct JSONSource: Source {
     private let options: Options
     private let context: SourceContext
     private let recordsPath: JSONPath
+    private let mapping: RecordMapping
 
     public init(options: Options, context: SourceContext) throws {
         self.options = options
         self.context = context
         do {
-            recordsPath = try JSONPath(parsing: options.records ?? "")
+            recordsPath = try JSONPath(parsing: options.records ?? options.preset?.records ?? "")
         } catch {
             throw ConfigValueError("records: \(error.description)")
         }
+        // A preset's fields, each replaced by the file's entry for the same record field.
+        if let preset = options.preset {
+            let own = options.fields?.pairs ?? []
+            let merged = preset.fields.filter { entry in !own.contains { $0.target == entry.target } } + own
+            do {
+                mapping = try RecordMapping(fields: merged)
+            } catch {
+                throw ConfigValueError(error.message)
+            }
+        } else {
+            mapping = options.fields?.mapping ?? .recordForm
+        }
+    }
+
+    private func map(_ value: JSONValue) -> PostingBuilder {
+        var built = mapping.map(value)
+        if built.rejection == nil { options.preset?.finish(&built, value) }
+        return built
     }
 
     public func read(into output: SourceOutput) async throws {
@@ -91,22 +162,15 @@ public struct JSONSource: Source {
         guard let keys = streamedPath else {
             return try await readWhole(input, stream, into: output)
         }
-        let mapping = options.fields?.mapping ?? .recordForm
         try await JSONDocumentReader.read(
             input, stream, into: output, path: keys, maxRecordBytes: options.maxRecordBytes, recover: options.recover,
-            pathProblem: { "\($0); fix records:" }, map: { mapping.map($0) })
+            pathProblem: { "\($0); fix records:" }, map: map)
     }
 
     /// Reads the whole document, for `records:` paths that index into arrays.
     private func readWhole(_ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput) async throws {
         var stream = stream
-        var bytes: [UInt8] = []
-        while let chunk = try await stream.next() {
-            bytes.append(contentsOf: chunk)
-            if bytes.count > options.maxDocumentBytes {
-                throw SourceError("\(input.display): larger than max_document_bytes (\(options.maxDocumentBytes))")
-            }
-        }
+        var bytes = try await stream.readAll(limit: options.maxDocumentBytes, display: input.display, option: "max_document_bytes")
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -120,17 +184,10 @@ public struct JSONSource: Source {
         guard case .array(let items) = found else {
             throw SourceError("\(input.display): records path '\(recordsPath)' is \(found.kindDescription), not an array of postings; fix records:")
         }
-        let mapping = options.fields?.mapping ?? .recordForm
         let base = recordsPath.components.isEmpty ? "$" : "$.\(recordsPath.text.hasPrefix("$") ? String(recordsPath.text.drop { $0 == "$" || $0 == "." }) : recordsPath.text)"
         for (index, item) in items.enumerated() {
             let position = "\(input.display) \(base.replacingOccurrences(of: "[*]", with: ""))[\(index)]"
-            let mapped = mapping.map(item)
-            if let reason = mapped.rejection {
-                output.reject(position: position, reason: reason, raw: item.jsonText)
-                continue
-            }
-            for warning in mapped.warnings { output.warn(warning, position: position) }
-            try await output.emit(mapped.posting, position: position, raw: item.jsonText)
+            try await JSONDocumentReader.emit(item, position: position, into: output, map: map)
         }
     }
 }
