@@ -1,0 +1,75 @@
+# Shared by the benchmark scripts: tools, the release build, and timing under GNU time.
+# Sourced, not run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GENFEEDS=${GENFEEDS:-$ROOT/../shared/bench/genfeeds.py}
+BIN=$ROOT/.build/release/syndicate
+
+# Installs a Debian package when its command is missing.
+need() {
+  command -v "$1" >/dev/null && return
+  echo "installing $2"
+  apt-get install -y "$2" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$2" >/dev/null; }
+}
+
+build_release() {
+  need /usr/bin/time time
+  echo "building (release)..."
+  swift build -c release --package-path "$ROOT" --product syndicate >/dev/null
+}
+
+# Generates COUNT postings of one format into $WORK/feeds (genfeeds.py shares --count among the
+# formats it writes, so each format gets its own call).
+generate() {
+  local format=$1 file=$2
+  [ -f "$WORK/feeds/$file" ] && return
+  python3 "$GENFEEDS" --count "$COUNT" --formats "$format" --dup-rate 0 --sibling-rate 0 --seed 7 --out "$WORK/gen-$format" >/dev/null
+  mkdir -p "$WORK/feeds" && mv "$WORK/gen-$format/$file" "$WORK/feeds/" && rm -rf "$WORK/gen-$format"
+}
+
+# Runs a command under GNU time; prints "seconds peak_rss_kb".
+measure() {
+  local log=$WORK/time.log
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; return 1; }
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  echo "$wall $rss"
+}
+
+# Runs a one-source pipeline from a fresh state; prints "seconds peak_rss_kb postings".
+run_pipeline() {
+  local name=$1 source=$2
+  mkdir -p "$WORK/$name"
+  cat > "$WORK/$name/pipeline.yaml" <<YAML
+version: 1
+name: bench-$name
+sources:
+  feed: $source
+sinks:
+  out: { type: jsonl, path: out/postings.jsonl }
+YAML
+  rm -rf "$WORK/$name/.syndicate" "$WORK/$name/out"
+  local secs rss postings
+  read -r secs rss < <(measure "$BIN" run --report "$WORK/$name/report.json" "$WORK/$name/pipeline.yaml")
+  postings=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['sources'][0]['sent'])" "$WORK/$name/report.json")
+  echo "$secs $rss $postings"
+}
+
+# Prints one row: name, MB, postings, seconds, postings/s, MB/s, peak MB | reference s, MB/s, ratio.
+row() {
+  python3 - "$@" <<'PY'
+import sys
+name, mb, n, secs, rss, ref = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+ref_mbps = mb / max(ref, 0.01)
+print(f"{name:<14} {mb:8.1f} {n:9d} {secs:8.2f} {n/secs:11.0f} {mb/secs:8.1f} {rss/1024:8.1f} | {ref:9.2f} {ref_mbps:8.1f} {(mb/secs)/ref_mbps:6.2f}")
+PY
+}
+
+header() {
+  printf '\n%-14s %8s %9s %8s %11s %8s %8s | %9s %8s %6s\n' run MB postings seconds postings/s MB/s "peak MB" "$1 s" "MB/s" ratio
+}
+
+size_mb() {
+  python3 -c "import os,sys; print(os.path.getsize(sys.argv[1])/1e6)" "$1"
+}
