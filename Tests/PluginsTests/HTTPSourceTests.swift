@@ -116,6 +116,22 @@ struct HTTPSourceTests {
         #expect(report.sources.first?.error?.contains("max_bytes (10)") == true)
     }
 
+    @Test("a document that fails mid-body over HTTP fails its source cleanly")
+    func failsMidBody() async throws {
+        let body = Array(("<rss><channel>" + String(repeating: "<item><title>A</title><guid>1</guid></item>", count: 20_000) + "<item><oops></item></channel></rss>").utf8)
+        let server = try await TestHTTPServer.start { _, _ in .respond(status: 200, body: body) }
+        defer { Task { await server.stop() } }
+        let scratch = try Scratch()
+        let report = try await scratch.run("""
+            version: 1
+            name: http
+            sources: { remote: { type: rss, url: "\(server.baseURL)/feed.xml" } }
+            sinks: { out: { type: jsonl, path: out.jsonl } }
+            """)
+        #expect(report.exitCode == ExitStatus.failed)
+        #expect(report.sources.first?.error?.contains("opening and ending tag mismatch") == true)
+    }
+
     @Test("redirects are followed up to max_redirects")
     func redirects() async throws {
         let server = try await TestHTTPServer.start { request, count in

@@ -186,4 +186,12 @@ final class HTTPBodyStream: ByteStream {
         closed = true
         try? await client.shutdown()
     }
+
+    /// A source that stops reading early (a parse error mid-body) abandons the stream: the
+    /// client is shut down here. While it shuts down, the client keeps itself alive.
+    deinit {
+        if !closed {
+            client.shutdown(queue: .global()) { _ in }
+        }
+    }
 }
