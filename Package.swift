@@ -36,7 +36,8 @@ let package = Package(
         ),
         .target(
             name: "Plugins",
-            dependencies: ["PipelineCore", "CLibXML2"]
+            dependencies: ["PipelineCore", "CLibXML2"],
+            resources: [.copy("Stages/Normalize/Resources")]
         ),
         .executableTarget(
             name: "syndicate",

@@ -193,3 +193,19 @@ struct SignalTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".o.jsonl") }.isEmpty)
     }
 }
+
+@Suite("syndicate normalize-title")
+struct NormalizeTitleCLITests {
+    @Test("prints one JSON line per title")
+    func lines() throws {
+        let result = try CLI.run(["normalize-title", "Sr. back end developper!!! (m/f/d) - Toronto, ON", "DBA"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines[0]?["title"] as? String == "Senior Back-End Developer")
+        #expect(lines[0]?["title_canonical"] as? String == "Back-End Developer")
+        #expect(lines[0]?["seniority"] as? String == "senior")
+        #expect(lines[0]?["role_type"] as? String == "backend_engineer")
+        #expect(lines[1]?["title_canonical"] as? String == "Database Administrator")
+    }
+}

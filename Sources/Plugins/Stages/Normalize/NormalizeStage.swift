@@ -1,0 +1,116 @@
+import PipelineCore
+
+/// Cleans postings. Titles so far: the display title, `title_canonical`, seniority, role type
+/// and occupation codes from the taxonomy, with noise found in the title moved where it belongs
+/// (a place to `location.text`, remote to `location.remote`, pay to `salary.text`, an employment
+/// type, technologies to `skills`) when those fields are empty.
+///
+/// ```yaml
+/// - type: normalize
+///   misspellings: { devloppeur: developer }
+///   titles:
+///     - { title: Salesforce Developer, role_type: software_engineer, synonyms: [salesforce developer, sfdc developer] }
+/// ```
+public struct NormalizeStage: Stage {
+    public static let type = "normalize"
+    public static let summary = "Cleans titles (misspellings, abbreviations, seniority, noise, casing) against the title taxonomy"
+
+    /// Options of the `normalize` stage: extensions of the shipped tables.
+    public struct Options: PluginOptions {
+        /// More canonical titles.
+        public var titles: [TitleEntry]?
+        /// More misspellings: written form -> the word meant.
+        public var misspellings: [String: String]?
+        /// More abbreviations: token -> the words it stands for.
+        public var abbreviations: [String: String]?
+
+        public static let optionHelp = [
+            "titles": "more canonical titles: each { title, role_type, synonyms: [...], noc, onet }",
+            "misspellings": "more misspellings: written form -> the word meant",
+            "abbreviations": "more abbreviations: token -> the words it stands for",
+        ]
+    }
+
+    /// One canonical title a pipeline file adds.
+    public struct TitleEntry: Codable, Sendable {
+        public var title: String
+        public var roleType: RoleType
+        public var synonyms: [String]?
+        public var noc: String?
+        public var onet: String?
+
+        enum CodingKeys: String, CodingKey {
+            case title, synonyms, noc, onet
+            case roleType = "role_type"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            title = try c.decode(String.self, forKey: .title)
+            let role = try c.decode(String.self, forKey: .roleType)
+            guard let roleType = RoleType(rawValue: role) else {
+                let names = RoleType.allCases.map(\.rawValue)
+                var message = "role_type '\(role)' is not one of \(names.joined(separator: ", "))"
+                if let near = Suggestion.closest(to: role, among: names) { message += " (did you mean '\(near)'?)" }
+                throw ConfigValueError(message)
+            }
+            self.roleType = roleType
+            synonyms = try c.decodeIfPresent([String].self, forKey: .synonyms)
+            noc = try c.decodeIfPresent(String.self, forKey: .noc)
+            onet = try c.decodeIfPresent(String.self, forKey: .onet)
+        }
+    }
+
+    private let normalizer: TitleNormalizer
+
+    public init(options: Options, context: StageContext) throws {
+        let extra = (options.titles ?? []).map {
+            TitleNormalizer.Canonical(title: $0.title, roleType: $0.roleType, noc: $0.noc, onet: $0.onet, synonyms: ($0.synonyms ?? []).map { $0.lowercased() })
+        }
+        if extra.isEmpty, options.misspellings == nil, options.abbreviations == nil {
+            normalizer = TitleNormalizer.shared
+        } else {
+            normalizer = try TitleNormalizer(extraTitles: extra, extraMisspellings: options.misspellings ?? [:], extraAbbreviations: options.abbreviations ?? [:])
+        }
+    }
+
+    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
+        batch.map(normalize)
+    }
+
+    func normalize(_ posting: JobPosting) -> JobPosting {
+        var p = posting
+        guard let raw = p.titleRaw ?? p.title else { return p }
+        let r = normalizer.normalize(raw)
+        p.titleRaw = raw
+        p.title = r.title
+        p.titleCanonical = r.canonical?.title
+        p.seniority = p.seniority ?? r.seniority
+        p.roleType = r.canonical?.roleType ?? p.roleType ?? .other
+        if let canonical = r.canonical, canonical.noc != nil || canonical.onet != nil {
+            p.occupation = Occupation(noc: canonical.noc, onet: canonical.onet)
+        }
+        if let place = r.place, p.location?.text == nil, p.location?.city == nil {
+            var location = p.location ?? Location()
+            location.text = place
+            p.location = location
+        }
+        if let remote = r.remote, p.location?.remote == nil {
+            var location = p.location ?? Location()
+            location.remote = remote
+            p.location = location
+        }
+        if let pay = r.salary, p.salary == nil {
+            p.salary = Salary(text: pay)
+        }
+        if let type = r.employmentType, p.employmentType == nil {
+            p.employmentType = type
+        }
+        if !r.skills.isEmpty {
+            var skills = p.skills ?? []
+            for skill in r.skills where !skills.contains(skill) { skills.append(skill) }
+            p.skills = skills
+        }
+        return p
+    }
+}
