@@ -1,6 +1,6 @@
 import PipelineCore
 
-/// Cleans postings. Titles so far: the display title, `title_canonical`, seniority, role type
+/// Cleans postings: canonical URLs, and titles: the display title, `title_canonical`, seniority, role type
 /// and occupation codes from the taxonomy, with noise found in the title moved where it belongs
 /// (a place to `location.text`, remote to `location.remote`, pay to `salary.text`, an employment
 /// type, technologies to `skills`) when those fields are empty.
@@ -80,6 +80,7 @@ public struct NormalizeStage: Stage {
 
     func normalize(_ posting: JobPosting) -> JobPosting {
         var p = posting
+        if let url = p.url { p.url = URLCanonicalizer.canonical(url) ?? url }
         guard let raw = p.titleRaw ?? p.title else { return p }
         let r = normalizer.normalize(raw)
         p.titleRaw = raw
@@ -93,6 +94,16 @@ public struct NormalizeStage: Stage {
         if let place = r.place, p.location?.text == nil, p.location?.city == nil {
             var location = p.location ?? Location()
             location.text = place
+            p.location = location
+        }
+        // A place given as text is read into its parts; fields already set are kept.
+        if let text = p.location?.text, p.location?.city == nil || p.location?.country == nil {
+            let parsed = PlaceParser.shared.parse(text)
+            var location = p.location ?? Location()
+            location.city = location.city ?? parsed.city
+            location.region = location.region ?? parsed.region
+            location.country = location.country ?? parsed.country
+            location.remote = location.remote ?? parsed.remote
             p.location = location
         }
         if let remote = r.remote, p.location?.remote == nil {

@@ -1,0 +1,44 @@
+import PipelineCore
+@testable import Plugins
+import Testing
+
+@Suite("Normalizing places and URLs")
+struct NormalizeFieldsTests {
+    @Test("places as postings write them", arguments: [
+        ("Toronto, ON", "Toronto", "ON", "CA", nil),
+        ("Toronto, Ontario, Canada", "Toronto", "ON", "CA", nil),
+        ("Montréal (QC)", "Montréal", "QC", "CA", nil),
+        ("Montreal, Quebec", "Montréal", "QC", "CA", nil),
+        ("Remote - Canada", nil, nil, "CA", true),
+        ("Hybrid - Vancouver, BC", "Vancouver", "BC", "CA", nil),
+        ("Seattle, WA, USA", "Seattle", "WA", "US", nil),
+        ("Calgary", "Calgary", "AB", "CA", nil),
+        ("San Francisco, CA", "San Francisco", "CA", "US", nil),
+        ("Springfield, IL", "Springfield", "IL", "US", nil),
+        ("Nova Scotia", nil, "NS", "CA", nil),
+        ("Remote (US)", nil, nil, "US", true),
+    ] as [(String, String?, String?, String?, Bool?)])
+    func places(text: String, city: String?, region: String?, country: String?, remote: Bool?) {
+        let place = PlaceParser.shared.parse(text)
+        #expect(place.city == city)
+        #expect(place.region == region)
+        #expect(place.country == country)
+        #expect(place.remote == remote)
+        #expect(place.text == text)
+    }
+
+    @Test("URLs lose tracking parameters and fragments, keep the rest in order", arguments: [
+        ("HTTPS://Jobs.Example.com:443/p/1?utm_source=x&id=7&utm_medium=feed#apply", "https://jobs.example.com/p/1?id=7"),
+        ("http://example.com:80?gclid=abc&fbclid=def", "http://example.com/"),
+        ("https://example.com:8443/a?b=2&a=1", "https://example.com:8443/a?b=2&a=1"),
+        ("https://CAREERS.prairie.example/jobs/00000000?utm_source=aggregator&utm_medium=feed&ref=388#apply", "https://careers.prairie.example/jobs/00000000?ref=388"),
+    ])
+    func urls(raw: String, canonical: String) {
+        #expect(URLCanonicalizer.canonical(raw) == canonical)
+    }
+
+    @Test("what is not an http(s) URL is not canonicalized", arguments: ["ftp://x.example/a", "not a url", "/relative"])
+    func notURLs(raw: String) {
+        #expect(URLCanonicalizer.canonical(raw) == nil)
+    }
+}
