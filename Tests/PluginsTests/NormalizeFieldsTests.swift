@@ -42,3 +42,32 @@ struct NormalizeFieldsTests {
         #expect(URLCanonicalizer.canonical(raw) == nil)
     }
 }
+
+@Suite("Normalizing salaries")
+struct SalaryParserTests {
+    @Test("every form the issue lists", arguments: [
+        ("$110,000 - $135,000 a year", "CA", 110_000.0, 135_000.0, "CAD", PayPeriod.year),
+        ("60k-75k CAD", nil, 60_000, 75_000, "CAD", .year),
+        ("$45/hour", "US", 45, nil, "USD", .hour),
+        ("95000", "CA", 95_000, nil, nil, .year),
+        ("85 000 $ par année", "CA", 85_000, nil, "CAD", .year),
+        ("€50.000 p.a.", nil, 50_000, nil, "EUR", .year),
+        ("$90k-$110k", "US", 90_000, 110_000, "USD", .year),
+        ("CAD 90,000 to 112,000 per year", nil, 90_000, 112_000, "CAD", .year),
+        ("60-75k", "CA", 60_000, 75_000, nil, .year),
+        ("$28.50 - $32.75 per hour", "CA", 28.5, 32.75, "CAD", .hour),
+        ("135,000 - 110,000", "CA", 110_000, 135_000, nil, .year),
+    ] as [(String, String?, Double, Double?, String?, PayPeriod)])
+    func forms(text: String, country: String?, min: Double, max: Double?, currency: String?, period: PayPeriod) {
+        let s = SalaryParser.parse(text, country: country)
+        #expect(s?.min == min)
+        #expect(s?.max == max)
+        #expect(s?.currency == currency)
+        #expect(s?.period == period)
+    }
+
+    @Test("no salary, or an implausible one", arguments: ["Competitive", "DOE", "Negotiable", "$3 per year", "5000000 per hour"])
+    func none(text: String) {
+        #expect(SalaryParser.parse(text, country: "CA") == nil)
+    }
+}

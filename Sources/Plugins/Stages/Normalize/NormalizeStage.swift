@@ -114,6 +114,20 @@ public struct NormalizeStage: Stage {
         if let pay = r.salary, p.salary == nil {
             p.salary = Salary(text: pay)
         }
+        // Salary text is read into amounts, currency and period; structured amounts are checked.
+        if let salary = p.salary {
+            if salary.min == nil, salary.max == nil, let text = salary.text {
+                if let parsed = SalaryParser.parse(text, country: p.location?.country) {
+                    p.salary = Salary(min: parsed.min, max: parsed.max, currency: salary.currency ?? parsed.currency, period: salary.period ?? parsed.period, text: text)
+                }
+            } else if let min = salary.min, let max = salary.max, min > max {
+                p.salary?.min = max
+                p.salary?.max = min
+            }
+            if p.salary?.currency == nil, p.salary?.min != nil, let text = p.salary?.text {
+                p.salary?.currency = SalaryParser.currency(text, country: p.location?.country)
+            }
+        }
         if let type = r.employmentType, p.employmentType == nil {
             p.employmentType = type
         }
