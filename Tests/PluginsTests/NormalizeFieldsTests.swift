@@ -71,3 +71,30 @@ struct SalaryParserTests {
         #expect(SalaryParser.parse(text, country: "CA") == nil)
     }
 }
+
+@Suite("Sanitizing HTML descriptions")
+struct HTMLSanitizerTests {
+    @Test("scripts and styles go with their content; handlers, javascript: URLs and other attributes go")
+    func hostile() {
+        let (html, text) = HTMLSanitizer.sanitize(#"<p onclick="steal()" class="x">Hello <script>alert(1)</script><style>p{}</style><a href="javascript:alert(1)">bad</a> <a href="https://ok.example/?a=1&amp;b=2" target="_blank">good</a></p>"#)
+        #expect(html == #"<p>Hello bad <a href="https://ok.example/?a=1&amp;b=2">good</a></p>"#)
+        #expect(text == "Hello bad good")
+    }
+
+    @Test("unclosed tags, unknown tags unwrapped, entities decoded, emoji kept")
+    func forgiving() {
+        let (html, text) = HTMLSanitizer.sanitize("<div><p>Caf&eacute; &amp; <b>bar 🚀<ul><li>Go<li>SQL</ul><h2>Perks</h2><span>Dental</span>")
+        // libxml2 closes the unclosed <b> at the end of the paragraph: balanced, and safe.
+        #expect(html == "<p>Café &amp; <b>bar 🚀<ul><li>Go</li><li>SQL</li></ul><h2>Perks</h2>Dental</b></p>")
+        #expect(text.hasPrefix("Café & bar 🚀"))
+        #expect(text.contains("- Go\n- SQL"))
+        #expect(text.hasSuffix("Perks\nDental"))
+    }
+
+    @Test("mailto links stay; line breaks are text line breaks")
+    func links() {
+        let (html, text) = HTMLSanitizer.sanitize(#"Apply: <a href="mailto:jobs@acme.example">jobs@acme.example</a><br>Thanks"#)
+        #expect(html == #"<p>Apply: <a href="mailto:jobs@acme.example">jobs@acme.example</a><br>Thanks</p>"#)
+        #expect(text == "Apply: jobs@acme.example\nThanks")
+    }
+}

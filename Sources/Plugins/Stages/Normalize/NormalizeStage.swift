@@ -81,6 +81,12 @@ public struct NormalizeStage: Stage {
     func normalize(_ posting: JobPosting) -> JobPosting {
         var p = posting
         if let url = p.url { p.url = URLCanonicalizer.canonical(url) ?? url }
+        // Descriptions: HTML through the allow-list; the text derived from it when none was given.
+        if let html = p.descriptionHTML {
+            let clean = HTMLSanitizer.sanitize(html)
+            p.descriptionHTML = clean.html.isEmpty ? nil : clean.html
+            if p.descriptionText == nil, !clean.text.isEmpty { p.descriptionText = clean.text }
+        }
         guard let raw = p.titleRaw ?? p.title else { return p }
         let r = normalizer.normalize(raw)
         p.titleRaw = raw

@@ -1,0 +1,123 @@
+import CLibXML2
+
+/// Rebuilds an HTML description through an allow-list, with libxml2's HTML parser (forgiving of
+/// unclosed tags, no network): `p`, `br`, `ul`, `ol`, `li`, `strong`, `b`, `em`, `i`, `h2`–`h4`,
+/// and `a` with an http, https or mailto `href` only. Scripts and styles go with their content;
+/// other tags are unwrapped; no attribute but `href` survives, so no event handler does. It also
+/// derives the plain text, with a line break after each block.
+///
+/// This file holds the HTML parser's pointers, as `XMLStreamParser` holds the XML reader's.
+///
+/// ```swift
+/// let (html, text) = HTMLSanitizer.sanitize("<p onclick=x>Hi<script>bad()</script></p>")
+/// // html: "<p>Hi</p>", text: "Hi"
+/// ```
+enum HTMLSanitizer {
+    static let allowed: Set<String> = ["p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "h2", "h3", "h4", "a"]
+    static let dropped: Set<String> = ["script", "style", "noscript", "iframe", "object", "embed", "template", "head", "title", "svg", "math", "form", "textarea", "select", "button"]
+    static let blocks: Set<String> = ["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "tr", "ul", "ol", "table", "section", "article", "blockquote"]
+
+    /// The sanitized HTML and its plain text.
+    static func sanitize(_ html: String) -> (html: String, text: String) {
+        guard !html.isEmpty else { return ("", "") }
+        let bytes = Array(html.utf8)
+        let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
+            }
+        }
+        guard let document else { return (XMLElement.escape(html, quotes: false), html) }
+        defer { xmlFreeDoc(document) }
+        var out = ""
+        var text = ""
+        var node = xmlDocGetRootElement(document)
+        while let current = node {
+            walk(current, into: &out, text: &text)
+            node = current.pointee.next
+        }
+        return (out, tidy(text))
+    }
+
+    private static func name(_ node: xmlNodePtr) -> String {
+        node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+    }
+
+    private static func walk(_ node: xmlNodePtr, into out: inout String, text: inout String) {
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            if let content = node.pointee.content {
+                let value = String(cString: content)
+                out += XMLElement.escape(value, quotes: false)
+                text += value
+            }
+        case XML_ELEMENT_NODE:
+            let tag = name(node)
+            if dropped.contains(tag) { return }
+            let keep = allowed.contains(tag)
+            var opened = false
+            if keep {
+                if tag == "a" {
+                    if let href = attribute(node, "href"), safe(href) {
+                        out += "<a href=\"\(XMLElement.escape(href, quotes: true))\">"
+                        opened = true
+                    }
+                } else if tag == "br" {
+                    out += "<br>"
+                    text += "\n"
+                } else {
+                    out += "<\(tag)>"
+                    opened = true
+                }
+            }
+            if tag == "li" { text += "\n- " } else if blocks.contains(tag) { text += "\n" }
+            var child = node.pointee.children
+            while let current = child {
+                walk(current, into: &out, text: &text)
+                child = current.pointee.next
+            }
+            if opened { out += "</\(tag)>" }
+            if blocks.contains(tag), tag != "li" { text += "\n" }
+        default:
+            break
+        }
+    }
+
+    private static func attribute(_ node: xmlNodePtr, _ wanted: String) -> String? {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name, String(cString: name).lowercased() == wanted {
+                var value = ""
+                var child = current.pointee.children
+                while let text = child {
+                    if let content = text.pointee.content { value += String(cString: content) }
+                    child = text.pointee.next
+                }
+                return value
+            }
+            attribute = current.pointee.next
+        }
+        return nil
+    }
+
+    /// Only http, https and mailto links survive; `javascript:` and the rest do not.
+    static func safe(_ href: String) -> Bool {
+        let lower = href.trimmed.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:")
+    }
+
+    /// Collapses white space inside lines and keeps at most one empty line between blocks.
+    static func tidy(_ text: String) -> String {
+        var lines: [String] = []
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{A0}" }).joined(separator: " ")
+            if line.isEmpty || line == "-" {
+                if let last = lines.last, !last.isEmpty { lines.append("") }
+            } else {
+                lines.append(line)
+            }
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}
