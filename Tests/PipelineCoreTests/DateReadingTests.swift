@@ -39,3 +39,20 @@ struct DateReadingTests {
         #expect(DateReading.parse(text) == nil)
     }
 }
+
+@Suite("Employment type words")
+struct EmploymentTypeWordsTests {
+    @Test("the words postings use", arguments: [
+        ("Full-time", EmploymentType.fullTime), ("fulltime", .fullTime), ("Permanent", .fullTime), ("Full-time, Permanent", .fullTime),
+        ("Contract", .contractor), ("Contract (6 months)", .contractor), ("Temp", .temporary), ("Part time", .partTime),
+        ("Internship", .intern), ("Co-op", .intern), ("FULL_TIME", .fullTime), ("PER_DIEM", .perDiem), ("Temps plein", .fullTime),
+    ])
+    func words(text: String, type: EmploymentType) {
+        #expect(EmploymentTypeWords.read(text) == type)
+    }
+
+    @Test("what names no type stays unread", arguments: ["Flexible", "", "Great team"])
+    func unknown(text: String) {
+        #expect(EmploymentTypeWords.read(text) == nil)
+    }
+}
