@@ -68,8 +68,13 @@ public struct TitleNormalizer: Sendable {
     let phrasesByFirstWord: [String: [([String], Int)]]
     let misspellings: [String: String]
     let abbreviations: [String: [String]]
-    let spacing: [[String]: [String]]
+    /// Spacing variants: one word, and two words by their first then second word.
+    let spacingSingle: [String: [String]]
+    let spacingPairs: [String: [String: [String]]]
     let french: [String: String]
+    /// French words, abbreviations and misspellings in one table (French first, then
+    /// abbreviations, then misspellings): one lookup per word.
+    let wordMap: [String: [String]]
     let frenchPhrases: [(String, String)]
     /// Every word the taxonomy and the tables use: a word in here is never "corrected".
     let vocabulary: Set<String>
@@ -119,8 +124,19 @@ public struct TitleNormalizer: Sendable {
         misspellings = words.misspellings.merging(extraMisspellings.map { ($0.key.lowercased(), $0.value.lowercased()) }) { _, new in new }
         abbreviations = words.abbreviations.merging(extraAbbreviations.map { ($0.key.lowercased(), $0.value.lowercased()) }) { _, new in new }
             .mapValues { $0.split(separator: " ").map(String.init) }
-        spacing = Dictionary(uniqueKeysWithValues: words.phrases.map { ($0.key.split(separator: " ").map(String.init), $0.value.split(separator: " ").map(String.init)) })
+        var single: [String: [String]] = [:], pairs: [String: [String: [String]]] = [:]
+        for (written, meant) in words.phrases {
+            let key = written.split(separator: " ").map(String.init), value = meant.split(separator: " ").map(String.init)
+            if key.count == 1 { single[key[0]] = value } else if key.count == 2 { pairs[key[0], default: [:]][key[1]] = value }
+        }
+        spacingSingle = single
+        spacingPairs = pairs
         french = words.french
+        var wordMap: [String: [String]] = [:]
+        for (written, meant) in misspellings { wordMap[written] = [meant] }
+        for (written, meant) in abbreviations { wordMap[written] = meant }
+        for (written, meant) in words.french { wordMap[written] = [meant] }
+        self.wordMap = wordMap
         frenchPhrases = words.french_phrases.sorted { $0.key.count > $1.key.count }.map { ($0.key, $0.value) }
         var vocabulary = Set<String>()
         for (tokens, _) in self.phrases { vocabulary.formUnion(tokens) }
@@ -202,7 +218,7 @@ public struct TitleNormalizer: Sendable {
     /// Normalizes one title.
     public func normalize(_ raw: String) -> Result {
         var result = Result(title: "")
-        var text = HTMLText.unescape(raw)
+        var text = raw.utf8.contains(0x26) ? HTMLText.unescape(raw) : raw
         if text.has("\u{A0}") { text = text.replacingOccurrences(of: "\u{A0}", with: " ") }
         text = extractSalary(text, into: &result)
         text = extractBrackets(text, into: &result)
@@ -210,12 +226,7 @@ public struct TitleNormalizer: Sendable {
         let lowered = applyFrenchPhrases(text.lowercased())
         var tokens = tokenize(lowered)
         tokens = applySpacing(tokens)
-        tokens = tokens.flatMap { token -> [String] in
-            if let french = french[token] { return [french] }
-            if let words = abbreviations[token] { return words }
-            if let fixed = misspellings[token] { return [fixed] }
-            return [token]
-        }
+        tokens = tokens.flatMap { token -> [String] in wordMap[token] ?? [token] }
         tokens = applySpacing(tokens)
         tokens = tokens.map(correct)
         tokens = tokens.filter { !Self.noise.contains($0) }
@@ -266,6 +277,7 @@ public struct TitleNormalizer: Sendable {
     /// `(m/f/d)`, `(Contract)`, `(Remote)`, `(Python/Django)`, `[Toronto]`: each bracketed group
     /// is noise, an employment type, a place, or technologies.
     private func extractBrackets(_ text: String, into result: inout Result) -> String {
+        guard text.utf8.contains(where: { $0 == 0x28 || $0 == 0x5B }) else { return text }
         var out = ""
         var depth = 0
         var group = ""
@@ -336,8 +348,15 @@ public struct TitleNormalizer: Sendable {
     /// remote goes to the place; a trailing part that is not stays in the title.
     private func extractSeparated(_ text: String, into result: inout Result) -> String {
         // Most titles have no separator at all.
-        let bytes = text.utf8
-        guard bytes.contains(0x7C) || bytes.contains(0x2C) || bytes.contains(0x40) || bytes.contains(0x2D) || bytes.contains(where: { $0 >= 0x80 }) || !result.pendingWords.isEmpty
+        let bytes = Array(text.utf8)
+        var spacedDash = false
+        if bytes.count >= 3 {
+            for i in 1..<(bytes.count - 1) where bytes[i] == 0x2D && bytes[i - 1] == 0x20 && bytes[i + 1] == 0x20 {
+                spacedDash = true
+                break
+            }
+        }
+        guard spacedDash || bytes.contains(0x7C) || bytes.contains(0x2C) || bytes.contains(0x40) || bytes.contains(where: { $0 >= 0x80 }) || !result.pendingWords.isEmpty
         else { return text }
         var parts: [String] = []
         var current = ""
@@ -393,7 +412,7 @@ public struct TitleNormalizer: Sendable {
     }
 
     private func applyFrenchPhrases(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value > 0x7F }) || text.has("developpeur") || text.has("ingenieur") || text.has("architecte") || text.has("administrat") else { return text }
+        guard text.utf8.contains(where: { $0 >= 0x80 }) || text.has("developpeur") || text.has("ingenieur") || text.has("architecte") || text.has("administrat") else { return text }
         var out = text
         for (phrase, english) in frenchPhrases where out.has(phrase) {
             out = out.replacingOccurrences(of: phrase, with: english)
@@ -407,7 +426,8 @@ public struct TitleNormalizer: Sendable {
         var tokens: [String] = []
         for raw in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
             var word = String(raw)
-            if Self.technologies.contains(word) || Self.casings[word] != nil {
+            // ".net" keeps its leading dot; "c++" and "c#" have nothing to trim.
+            if word.utf8.first == 0x2E, Self.technologies.contains(word) {
                 tokens.append(word)
                 continue
             }
@@ -443,12 +463,12 @@ public struct TitleNormalizer: Sendable {
         var out: [String] = []
         var i = 0
         while i < tokens.count {
-            if i + 1 < tokens.count, let joined = spacing[[tokens[i], tokens[i + 1]]] {
+            if i + 1 < tokens.count, let joined = spacingPairs[tokens[i]]?[tokens[i + 1]] {
                 out.append(contentsOf: joined)
                 i += 2
                 continue
             }
-            if let single = spacing[[tokens[i]]] {
+            if let single = spacingSingle[tokens[i]] {
                 out.append(contentsOf: single)
             } else {
                 out.append(tokens[i])
@@ -542,6 +562,7 @@ public struct TitleNormalizer: Sendable {
     static func cased(_ word: String, first: Bool) -> String {
         if let special = casings[word] { return special }
         if !first, smallWords.contains(word) { return word }
+        if !word.utf8.contains(0x2D) { return word.prefix(1).uppercased() + word.dropFirst() }
         return word.split(separator: "-", omittingEmptySubsequences: false)
             .map { part in part.prefix(1).uppercased() + part.dropFirst() }
             .joined(separator: "-")
