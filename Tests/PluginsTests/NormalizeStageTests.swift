@@ -39,6 +39,26 @@ struct NormalizeStageTests {
         #expect(out[2]["title_canonical"] == .string("Salesforce Developer"))
     }
 
+    @Test("structured salaries are checked: a reversed range is put right, an implausible one dropped with a warning")
+    func structuredSalaries() async throws {
+        let scratch = try Scratch()
+        try scratch.write("a.jsonl", """
+            {"source_id":"1","title":"Dev","salary":{"min":120000,"max":100000,"period":"year","currency":"CAD"}}
+            {"source_id":"2","title":"Dev","salary":{"min":95000,"period":"hour","text":"95000"}}
+            """)
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { a: { type: jsonl, path: a.jsonl } }
+            stages: [ { type: normalize } ]
+            sinks: { out: { type: jsonl, path: out.jsonl, sort: source_id } }
+            """)
+        let out = try scratch.jsonLines("out.jsonl")
+        #expect(out[0]["salary"] == .object([("min", .number("100000")), ("max", .number("120000")), ("currency", .string("CAD")), ("period", .string("year"))]))
+        #expect(out[1]["salary"] == .object([("period", .string("hour")), ("text", .string("95000"))]))
+        #expect(report.warnings == 1)
+    }
+
     @Test("a title entry with a wrong role type is a config error with a suggestion")
     func badRole() throws {
         let errors = try Scratch().errors("""

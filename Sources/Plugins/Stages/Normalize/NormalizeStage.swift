@@ -75,10 +75,10 @@ public struct NormalizeStage: Stage {
     }
 
     public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
-        batch.map(normalize)
+        batch.map { normalize($0, run: run) }
     }
 
-    func normalize(_ posting: JobPosting) -> JobPosting {
+    func normalize(_ posting: JobPosting, run: RunContext? = nil) -> JobPosting {
         var p = posting
         if let url = p.url { p.url = URLCanonicalizer.canonical(url) ?? url }
         // Descriptions: HTML through the allow-list; the text derived from it when none was given.
@@ -126,9 +126,20 @@ public struct NormalizeStage: Stage {
                 if let parsed = SalaryParser.parse(text, country: p.location?.country) {
                     p.salary = Salary(min: parsed.min, max: parsed.max, currency: salary.currency ?? parsed.currency, period: salary.period ?? parsed.period, text: text)
                 }
-            } else if let min = salary.min, let max = salary.max, min > max {
-                p.salary?.min = max
-                p.salary?.max = min
+            } else {
+                if let min = salary.min, let max = salary.max, min > max {
+                    p.salary?.min = max
+                    p.salary?.max = min
+                }
+                // Amounts a source gave are checked as parsed ones are: implausible for their
+                // period, they are dropped with a warning (the text, if any, stays).
+                if let period = salary.period, let range = SalaryParser.plausible[period],
+                    ![salary.min, salary.max].compactMap({ $0 }).allSatisfy({ range.contains($0) })
+                {
+                    run?.warn(source: p.source ?? "", "\(p.sourceID ?? p.id ?? "a posting"): salary \(salary.min.map { "\($0)" } ?? "") per \(period.rawValue) is not plausible; dropped")
+                    p.salary?.min = nil
+                    p.salary?.max = nil
+                }
             }
             if p.salary?.currency == nil, p.salary?.min != nil, let text = p.salary?.text {
                 p.salary?.currency = SalaryParser.currency(text, country: p.location?.country)
