@@ -20,26 +20,26 @@ public enum RFC3339 {
             days -= 1
         }
         let (y, m, d) = civil(fromDays: days)
-        var out = [UInt8]()
-        out.reserveCapacity(20)
-        func put(_ value: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var v = value < 0 ? -value : value
-            var i = width - 1
-            while i >= 0 {
-                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-                i -= 1
+        // Written in place: every staged posting formats its dates, and an array per field
+        // showed in profiles.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func put(_ value: Int64, _ width: Int, at offset: Int) {
+                var v = value < 0 ? -value : value
+                var i = offset + width - 1
+                while i >= offset {
+                    out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                    i -= 1
+                }
             }
-            out.append(contentsOf: digits)
+            put(y, 4, at: 0); out[4] = UInt8(ascii: "-")
+            put(m, 2, at: 5); out[7] = UInt8(ascii: "-")
+            put(d, 2, at: 8); out[10] = UInt8(ascii: "T")
+            put(secs / 3600, 2, at: 11); out[13] = UInt8(ascii: ":")
+            put(secs / 60 % 60, 2, at: 14); out[16] = UInt8(ascii: ":")
+            put(secs % 60, 2, at: 17); out[19] = UInt8(ascii: "Z")
+            return 20
         }
-        put(y, 4); out.append(UInt8(ascii: "-"))
-        put(m, 2); out.append(UInt8(ascii: "-"))
-        put(d, 2); out.append(UInt8(ascii: "T"))
-        put(secs / 3600, 2); out.append(UInt8(ascii: ":"))
-        put(secs / 60 % 60, 2); out.append(UInt8(ascii: ":"))
-        put(secs % 60, 2); out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM`, `±HHMM` or no zone

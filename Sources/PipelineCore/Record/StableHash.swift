@@ -1,6 +1,6 @@
-/// FNV-1a 64-bit hashing, for posting ids and content hashes.
+/// FNV-1a 64-bit hashing, for posting ids (records' content is hashed by `ContentHash`).
 ///
-/// Not cryptographic: ids and change detection need stability across runs and machines, and
+/// Not cryptographic: ids need stability across runs and machines, and
 /// spread, not secrecy; this costs a multiply per byte. (A million postings have about a 3e-8
 /// chance of any collision.)
 ///
@@ -11,8 +11,6 @@
 /// ```
 public struct StableHash: Sendable {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    /// A second, independent lane (another basis, and a multiply-xorshift mix), for `wideHex`.
-    private var second: UInt64 = 0x84222325cbf29ce4
 
     /// A fresh hash.
     public init() {}
@@ -22,16 +20,7 @@ public struct StableHash: Sendable {
         for byte in bytes {
             value ^= UInt64(byte)
             value = value &* 0x0000_0100_0000_01b3
-            second = (second ^ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
-            second ^= second >> 29
         }
-    }
-
-    /// 128 bits as 32 hex digits, for content addressing, where a collision would make two
-    /// different records one (about 1e-27 at a million records).
-    public var wideHex: String {
-        let digits = String(second, radix: 16)
-        return hex + String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     /// Adds a string followed by a separator, so that ("ab", "c") and ("a", "bc") differ.

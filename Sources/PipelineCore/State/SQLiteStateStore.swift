@@ -107,6 +107,40 @@ public final class SQLiteStateStore: StateStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2: records appended by number, staging in a temporary table") { db in
+            // Random keys were what made large runs slow: every staged record went into a B-tree
+            // ordered by its content hash and every staged row into one ordered by posting id, so
+            // at 500,000 postings nearly every insert touched a page the cache had dropped. Now
+            // records are appended in arrival order under a number, staged rows go to a temporary
+            // table of the connection (no journal, gone with the process), and ordering is done
+            // once, by sorting, when the run is applied or published. Each record belongs to one
+            // pipeline, so a pipeline cleaning up after itself never touches another's.
+            try db.execute(sql: """
+                CREATE TABLE records_v2 (
+                    n INTEGER PRIMARY KEY,
+                    pipeline TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    record TEXT NOT NULL
+                );
+                INSERT INTO records_v2 (pipeline, hash, record)
+                    SELECT DISTINCT p.pipeline, r.hash, r.record FROM postings p JOIN records r ON r.hash = p.hash;
+                CREATE INDEX records_v2_by_hash ON records_v2 (pipeline, hash);
+                ALTER TABLE postings ADD COLUMN record INTEGER;
+                UPDATE postings SET record = (
+                    SELECT n FROM records_v2 WHERE records_v2.pipeline = postings.pipeline AND records_v2.hash = postings.hash);
+                DROP INDEX records_v2_by_hash;
+                DROP TABLE records;
+                ALTER TABLE records_v2 RENAME TO records;
+                DROP INDEX postings_by_date;
+                DROP INDEX postings_by_hash;
+                DROP TABLE staged;
+                CREATE TABLE open_runs (
+                    pipeline TEXT PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    last_record INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -153,31 +187,86 @@ public final class SQLiteStateStore: StateStore {
 
     public func beginRun(pipeline: String, runID: String) async throws {
         try transaction { db in
-            try db.execute(sql: "DELETE FROM staged WHERE pipeline = ?", arguments: [pipeline])
+            // A run that ended without applying (killed, crashed) may have left records that no
+            // posting refers to: they all come after the number it started from.
+            if let last = try Int64.fetchOne(db, sql: "SELECT last_record FROM open_runs WHERE pipeline = ?", arguments: [pipeline]) {
+                try db.execute(sql: """
+                    DELETE FROM records WHERE n > ? AND pipeline = ?
+                      AND n NOT IN (SELECT record FROM postings WHERE pipeline = ? AND record IS NOT NULL)
+                    """, arguments: [last, pipeline, pipeline])
+            }
+            let last = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(n), 0) FROM records") ?? 0
+            try db.execute(sql: "INSERT OR REPLACE INTO open_runs (pipeline, run_id, last_record) VALUES (?, ?, ?)", arguments: [pipeline, runID, last])
+            try db.execute(sql: """
+                DROP TABLE IF EXISTS temp.staged;
+                CREATE TEMP TABLE staged (
+                    id TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    record INTEGER NOT NULL,
+                    change INTEGER NOT NULL,
+                    valid_through TEXT,
+                    date_posted TEXT
+                );
+                """)
         }
+    }
+
+    /// What staging found of a posting in the active set; decided by one lookup per posting so
+    /// that applying the run touches only what changed.
+    enum Change: Int {
+        /// No posting has the id: its record was written.
+        case new = 0
+        /// The same content, active and listed last time: nothing to write.
+        case unchanged = 1
+        /// The content changed: its new record was written.
+        case changed = 2
+        /// The same content, but expired or missing from the last runs: it comes back.
+        case returning = 3
     }
 
     public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
         guard !postings.isEmpty else { return }
         try transaction { db in
-            let record = try db.cachedStatement(sql: "INSERT OR IGNORE INTO records (hash, record) VALUES (?, ?)")
-            let staged = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO staged (pipeline, id, source, hash, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?)
+            let known = try RawStatement(db, sql: "SELECT hash, record, active, missing_runs FROM postings WHERE pipeline = ? AND id = ?")
+            let record = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
+            let staged = try RawStatement(db, sql: """
+                INSERT INTO staged (id, source, hash, record, change, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             var writer = JSONWriter()
             for posting in postings {
                 guard let id = posting.id else { continue }
                 writer.reset()
                 posting.writeJSON(to: &writer)
-                var hash = StableHash()
-                hash.add(bytes: writer.bytes)
-                let digest = hash.wideHex
-                // An unchanged posting's record is already stored: OR IGNORE writes nothing.
-                try record.execute(arguments: [digest, writer.string])
-                try staged.execute(arguments: [
-                    pipeline, id, posting.source ?? "", digest,
-                    posting.validThrough.map(RFC3339.format), posting.datePosted.map(RFC3339.format),
-                ])
+                let hash = ContentHash(bytes: writer.bytes).bytes
+                var change = Change.new
+                var number: Int64?
+                known.bind(1, pipeline)
+                known.bind(2, id)
+                if try known.step() {
+                    if known.column(0, equals: hash), !known.isNull(1) {
+                        number = known.int(1)
+                        change = (known.int(2) == 1 && known.int(3) == 0) ? .unchanged : .returning
+                    } else {
+                        change = .changed
+                    }
+                }
+                known.reset()
+                if number == nil {
+                    record.bind(1, pipeline)
+                    record.bind(2, blob: hash)
+                    record.bind(3, utf8: writer.bytes)
+                    try record.execute()
+                    number = db.lastInsertedRowID
+                }
+                staged.bind(1, id)
+                staged.bind(2, posting.source ?? "")
+                staged.bind(3, blob: hash)
+                staged.bind(4, number ?? 0)
+                staged.bind(5, Int64(change.rawValue))
+                staged.bind(6, posting.validThrough.map(RFC3339.format))
+                staged.bind(7, posting.datePosted.map(RFC3339.format))
+                try staged.execute()
             }
         }
     }
@@ -199,8 +288,7 @@ public final class SQLiteStateStore: StateStore {
     public func recordFailedRun(_ plan: RunPlan) async throws {
         try transaction { db in
             try Self.updateSources(plan, db)
-            try db.execute(sql: "DELETE FROM staged WHERE pipeline = ?", arguments: [plan.pipeline])
-            try Self.collectRecords(db)
+            try Self.discardStaged(pipeline: plan.pipeline, db)
             try Self.insertRun(plan, exitCode: plan.exitCode, report: plan.reportJSON, db)
         }
     }
@@ -237,41 +325,56 @@ public final class SQLiteStateStore: StateStore {
         let previous = try Dictionary(
             Row.fetchAll(db, sql: "SELECT name, last_success FROM sources WHERE pipeline = ?", arguments: [p]).map { ($0["name"] as String, $0["last_success"] as String?) },
             uniquingKeysWith: { a, _ in a })
+        // Staged rows were appended in arrival order; one sort indexes them by id for the joins
+        // below. A posting staged twice keeps its last version.
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
+        let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM staged") ?? 0
+        let distinct = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT id) FROM staged") ?? 0
+        if distinct < rows {
+            let earlier = "EXISTS (SELECT 1 FROM staged t WHERE t.id = staged.id AND t.rowid > staged.rowid)"
+            try db.execute(sql: "DELETE FROM records WHERE n IN (SELECT record FROM staged WHERE change IN (0, 2) AND \(earlier))")
+            try db.execute(sql: "DELETE FROM staged WHERE \(earlier)")
+        }
         for source in plan.sources where source.result == .complete {
             var c = SourceCounts()
             let s = source.name
-            let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM staged WHERE pipeline = ? AND source = ?", arguments: [p, s]) ?? 0
-            try db.execute(sql: """
-                INSERT INTO postings (pipeline, id, source, hash, first_seen, updated_at, valid_through, date_posted)
-                SELECT s.pipeline, s.id, s.source, s.hash, ?, ?, s.valid_through, s.date_posted
-                FROM staged s
-                WHERE s.pipeline = ? AND s.source = ?
-                  AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.pipeline = s.pipeline AND p.id = s.id)
-                """, arguments: [now, now, p, s])
-            c.new = db.changesCount
-            try db.execute(sql: """
-                UPDATE postings SET hash = s.hash, source = s.source, active = 1, missing_runs = 0,
-                    expired_at = NULL, expire_reason = NULL, updated_at = ?,
-                    valid_through = s.valid_through, date_posted = s.date_posted
-                FROM staged s
-                WHERE postings.pipeline = ? AND s.pipeline = postings.pipeline AND s.id = postings.id AND s.source = ?
-                  AND s.hash != postings.hash
-                """, arguments: [now, p, s])
-            c.updated = db.changesCount
-            // Unchanged postings that had gone missing or expired come back without a rewrite.
-            try db.execute(sql: """
-                UPDATE postings SET active = 1, missing_runs = 0, expired_at = NULL, expire_reason = NULL, source = s.source
-                FROM staged s
-                WHERE postings.pipeline = ? AND s.pipeline = postings.pipeline AND s.id = postings.id AND s.source = ?
-                  AND s.hash = postings.hash AND (postings.active = 0 OR postings.missing_runs > 0)
-                """, arguments: [p, s])
-            c.unchanged = staged - c.new - c.updated
+            let staged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM staged WHERE source = ?", arguments: [s]) ?? 0
+            // Missing first: the postings inserted below are listed by definition.
             try db.execute(sql: """
                 UPDATE postings SET missing_runs = missing_runs + 1,
                     last_seen = CASE WHEN missing_runs = 0 THEN ? ELSE last_seen END
                 WHERE pipeline = ? AND source = ? AND active = 1
-                  AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.pipeline = postings.pipeline AND s.id = postings.id)
+                  AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.id = postings.id)
                 """, arguments: [previous[s] ?? nil, p, s])
+            // In id order, so a large first run fills the postings index from one end.
+            try db.execute(sql: """
+                INSERT INTO postings (pipeline, id, source, hash, record, first_seen, updated_at, valid_through, date_posted)
+                SELECT ?, s.id, s.source, s.hash, s.record, ?, ?, s.valid_through, s.date_posted
+                FROM staged s WHERE s.source = ? AND s.change = 0
+                ORDER BY s.id
+                """, arguments: [p, now, now, s])
+            c.new = db.changesCount
+            // Both statements start from the few staged rows of their kind (a join would let the
+            // planner walk every posting instead).
+            let ofKind = "SELECT id FROM staged WHERE source = ? AND change = ?"
+            // The versions changed postings replace are no longer needed by anyone.
+            try db.execute(sql: """
+                DELETE FROM records WHERE n IN (
+                    SELECT record FROM postings WHERE pipeline = ? AND id IN (\(ofKind)) AND record IS NOT NULL)
+                """, arguments: [p, s, Change.changed.rawValue])
+            try db.execute(sql: """
+                UPDATE postings SET (hash, record, source, valid_through, date_posted) =
+                        (SELECT hash, record, source, valid_through, date_posted FROM staged s WHERE s.id = postings.id),
+                    active = 1, missing_runs = 0, expired_at = NULL, expire_reason = NULL, updated_at = ?
+                WHERE pipeline = ? AND id IN (\(ofKind))
+                """, arguments: [now, p, s, Change.changed.rawValue])
+            c.updated = db.changesCount
+            // Unchanged postings that had gone missing or expired come back without a rewrite.
+            try db.execute(sql: """
+                UPDATE postings SET active = 1, missing_runs = 0, expired_at = NULL, expire_reason = NULL, source = ?
+                WHERE pipeline = ? AND id IN (\(ofKind))
+                """, arguments: [s, p, s, Change.returning.rawValue])
+            c.unchanged = staged - c.new - c.updated
             try db.execute(sql: """
                 UPDATE postings SET active = 0, expired_at = ?, expire_reason = 'missing'
                 WHERE pipeline = ? AND source = ? AND active = 1 AND missing_runs >= ?
@@ -290,33 +393,41 @@ public final class SQLiteStateStore: StateStore {
             UPDATE postings SET active = 0, expired_at = ?, expire_reason = 'valid_through'
             WHERE pipeline = ? AND active = 1 AND valid_through IS NOT NULL AND valid_through < ?
             """, arguments: [now, p, now])
-        // Expired postings are kept 90 days for status and for dedupe across runs, then dropped.
-        var purged = 0
+        // Expired postings are kept 90 days for status and for dedupe across runs, then dropped
+        // with their records.
         if let cutoff = Calendar(identifier: .gregorian).date(byAdding: .day, value: -90, to: plan.now) {
-            try db.execute(sql: "DELETE FROM postings WHERE pipeline = ? AND active = 0 AND expired_at < ?", arguments: [p, RFC3339.format(cutoff)])
-            purged = db.changesCount
+            let purge = "pipeline = ? AND active = 0 AND expired_at < ?"
+            let arguments: StatementArguments = [p, RFC3339.format(cutoff)]
+            try db.execute(sql: "DELETE FROM records WHERE n IN (SELECT record FROM postings WHERE \(purge) AND record IS NOT NULL)", arguments: arguments)
+            try db.execute(sql: "DELETE FROM postings WHERE \(purge)", arguments: arguments)
         }
-        let staleStaged = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM staged s WHERE s.pipeline = ?
-              AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.pipeline = s.pipeline AND p.id = s.id AND p.hash = s.hash)
-            """, arguments: [p]) ?? 0
-        try db.execute(sql: "DELETE FROM staged WHERE pipeline = ?", arguments: [p])
-        // Records no posting refers to any more (replaced versions, reads of failed sources) are
-        // dropped; a run in which nothing changed skips the scan.
-        if purged > 0 || staleStaged > 0 || counts.values.contains(where: { $0.updated > 0 }) {
-            try collectRecords(db)
-        }
+        // What the sources that did not complete staged is not used: their new records go.
+        try discardStaged(pipeline: p, keeping: plan.sources.filter { $0.result == .complete }.map(\.name), db)
         try updateSources(plan, db)
         try insertRun(plan, exitCode: nil, report: nil, db)
         return counts
     }
 
-    /// Deletes the records that no posting of any pipeline refers to.
-    static func collectRecords(_ db: Database) throws {
-        try db.execute(sql: """
-            DELETE FROM records WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.hash = records.hash)
-              AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.hash = records.hash)
-            """)
+    /// Forgets what the run staged: the records it wrote for postings that did not make it into
+    /// the active set go with it (all but those of `sources`, which did), and the run is no
+    /// longer open.
+    static func discardStaged(pipeline: String, keeping sources: [String] = [], _ db: Database) throws {
+        if try db.tableExists("staged", in: "temp") {
+            try db.execute(sql: """
+                DELETE FROM records WHERE n IN (
+                    SELECT record FROM staged WHERE change IN (0, 2) AND source NOT IN (SELECT value FROM json_each(?)))
+                """, arguments: [jsonArray(sources)])
+            try db.execute(sql: "DROP TABLE temp.staged")
+        }
+        try db.execute(sql: "DELETE FROM open_runs WHERE pipeline = ?", arguments: [pipeline])
+    }
+
+    static func jsonArray(_ strings: [String]) -> String {
+        var writer = JSONWriter()
+        writer.beginArray()
+        for string in strings { writer.string(string) }
+        writer.endArray()
+        return writer.string
     }
 
     static func updateSources(_ plan: RunPlan, _ db: Database) throws {
@@ -369,15 +480,24 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
     }
 
     func forEach(order: FeedOrder, _ visit: (StoredPosting) throws -> Bool) async throws {
+        // The sort holds only the keys and record numbers; each record is then read by number.
+        // Letting SQLite sort the records themselves spills gigabytes to temporary files.
+        let join = SQLiteOrder.needsRecord(order) ? "JOIN records r ON r.n = postings.record" : ""
         let sql = """
-            SELECT r.record FROM postings JOIN records r ON r.hash = postings.hash
+            SELECT postings.record FROM postings \(join)
             WHERE postings.pipeline = ? AND postings.active = 1 ORDER BY \(SQLiteOrder.clause(order))
             """
         try store.access { db in
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: [plan.pipeline])
-            while let row = try rows.next() {
-                let text: String = row[0]
-                guard try visit(StoredPosting(json: Array(text.utf8))) else { break }
+            let record = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
+            defer { record.reset() }
+            let numbers = try Int64.fetchCursor(db, sql: sql, arguments: [plan.pipeline])
+            while let number = try numbers.next() {
+                record.reset()
+                record.bind(1, number)
+                guard try record.step() else {
+                    throw StateStoreError.unavailable("the state store is damaged: posting record \(number) is missing")
+                }
+                guard try visit(StoredPosting(json: record.bytes(0))) else { break }
             }
         }
     }
@@ -405,19 +525,33 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
     func rollback() async {
         guard open else { return }
         open = false
-        try? store.access { db in try db.execute(sql: "ROLLBACK") }
+        discard()
+    }
+
+    /// Rolls the run back, then drops the records it staged.
+    private func discard() {
+        try? store.access { db in
+            try db.execute(sql: "ROLLBACK")
+            try db.inTransaction {
+                try SQLiteStateStore.discardStaged(pipeline: plan.pipeline, db)
+                return .commit
+            }
+        }
     }
 
     deinit {
-        if open {
-            try? store.access { db in try db.execute(sql: "ROLLBACK") }
-        }
+        if open { discard() }
     }
 }
 
 /// A `sort:` order as SQL over the stored JSON records: absent values last in either direction,
 /// ties by id, as the README promises.
 enum SQLiteOrder {
+    /// Whether sorting needs the records themselves (a key other than `date_posted`).
+    static func needsRecord(_ order: FeedOrder) -> Bool {
+        order.keys.contains { $0.path.field != .datePosted }
+    }
+
     static func clause(_ order: FeedOrder) -> String {
         var parts: [String] = []
         for key in order.keys {

@@ -1,0 +1,104 @@
+import GRDB
+// The C API, for the loops that run once per posting: through GRDB each call boxed its
+// arguments and built a row object, and turning a 2 KB record into a String validated and
+// copied it once more. Profiles of 500,000-posting runs put that above the SQLite work itself.
+import GRDBSQLite
+
+/// A prepared statement of GRDB's, driven through SQLite's C API for the per-posting loops.
+struct RawStatement {
+    let handle: OpaquePointer
+    let connection: OpaquePointer?
+
+    /// Wraps a cached statement of `db`; GRDB keeps it alive as long as the connection.
+    init(_ db: Database, sql: String) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// Binds text, or null.
+    func bind(_ index: Int32, _ text: String?) {
+        guard var text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        text.withUTF8 { utf8 in
+            _ = sqlite3_bind_text(handle, index, utf8.baseAddress, Int32(utf8.count), Self.transient)
+        }
+    }
+
+    /// Binds UTF-8 bytes as text.
+    func bind(_ index: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            // An empty buffer may have no address; SQLite reads no byte of a zero length.
+            let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer<CChar>(bitPattern: 1)
+            _ = sqlite3_bind_text(handle, index, base, Int32(raw.count), Self.transient)
+        }
+    }
+
+    /// Binds bytes as a blob.
+    func bind(_ index: Int32, blob bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Self.transient)
+        }
+    }
+
+    /// Binds an integer.
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    /// Runs the statement one step: true when it produced a row, false when it is done.
+    func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "unknown error"
+            throw StateStoreError.unavailable("state store: \(message)")
+        }
+    }
+
+    /// Runs a statement that returns no rows, and makes it ready for the next bindings.
+    func execute() throws {
+        defer { sqlite3_reset(handle) }
+        _ = try step()
+    }
+
+    /// Makes it ready for the next bindings.
+    func reset() {
+        sqlite3_reset(handle)
+    }
+
+    /// The current row's column as bytes (text or blob), without an intermediate String.
+    func bytes(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let base = sqlite3_column_blob(handle, column) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Whether the current row's column holds exactly `bytes`.
+    func column(_ column: Int32, equals bytes: [UInt8]) -> Bool {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count == bytes.count else { return false }
+        guard count > 0, let base = sqlite3_column_blob(handle, column) else { return true }
+        return bytes.withUnsafeBytes { raw in
+            raw.elementsEqual(UnsafeRawBufferPointer(start: base, count: count))
+        }
+    }
+
+    /// The current row's column as an integer.
+    func int(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    /// Whether the current row's column is null.
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_NULL
+    }
+
+    /// SQLite copies what is bound.
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}

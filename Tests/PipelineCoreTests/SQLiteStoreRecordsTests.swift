@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PipelineCore
+
+/// What the SQLite store keeps on disk: exactly one record per posting version still needed,
+/// whatever the runs did, and stores from before the current layout carried over.
+@Suite("The SQLite store's records")
+struct SQLiteStoreRecordsTests {
+    static func makeStore() throws -> SQLiteStateStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-records-\(UUID().uuidString)")
+        return try SQLiteStateStore(url: dir.appendingPathComponent("state.sqlite"))
+    }
+
+    /// Records in the file, and records some posting refers to.
+    static func records(_ store: SQLiteStateStore) throws -> (stored: Int, referenced: Int) {
+        try store.access { db in
+            let stored = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") ?? -1
+            let referenced = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT record) FROM postings WHERE record IN (SELECT n FROM records)") ?? -1
+            let postings = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings") ?? -1
+            #expect(referenced == postings, "every posting's record is stored")
+            return (stored, referenced)
+        }
+    }
+
+    @Test("changes, failed sources, repeats, dry runs and interrupted runs leave no record behind")
+    func noOrphans() async throws {
+        let store = try Self.makeStore()
+        var d = StoreDriver(store: store)
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")], "b": [StoreDriver.posting("1", source: "b")]])
+        #expect(try Self.records(store) == (3, 3))
+
+        // A changed posting replaces its record; an unchanged one writes none.
+        let changed = try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2", title: "Senior Dev")], "b": [StoreDriver.posting("1", source: "b")]])
+        #expect(changed.counts["a"]?.updated == 1)
+        #expect(try Self.records(store) == (3, 3))
+
+        // A failed source's postings stay with their records; what another source staged in a
+        // run that failed for it is dropped.
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2", title: "Senior Dev")], "b": nil])
+        #expect(try Self.records(store) == (3, 3))
+
+        // The same posting twice in one run: the last version is kept, the other record goes.
+        let twice = try await d.run([
+            "a": [StoreDriver.posting("1", title: "Old"), StoreDriver.posting("1", title: "Newest"), StoreDriver.posting("2", title: "Senior Dev")],
+            "b": [StoreDriver.posting("1", source: "b")],
+        ])
+        #expect(twice.counts["a"]?.updated == 1)
+        #expect(try Self.records(store) == (3, 3))
+        let titles = try store.access { db in
+            try String.fetchAll(db, sql: "SELECT json_extract(r.record, '$.title') FROM postings p JOIN records r ON r.n = p.record ORDER BY p.id")
+        }
+        #expect(titles == ["Newest", "Senior Dev", "Dev"])
+
+        // A dry run writes nothing that stays.
+        try await d.run(["a": [StoreDriver.posting("7"), StoreDriver.posting("8")], "b": [StoreDriver.posting("1", source: "b")]], dryRun: true)
+        #expect(try Self.records(store) == (3, 3))
+
+        // A run killed after staging: the next run of the pipeline drops what it wrote.
+        try await store.beginRun(pipeline: "jobs", runID: "killed")
+        try await store.stage([StoreDriver.posting("9"), StoreDriver.posting("10")], pipeline: "jobs", runID: "killed")
+        #expect(try Self.records(store).stored == 5)
+        let reopened = try SQLiteStateStore(url: store.url)
+        var next = StoreDriver(store: reopened, clock: d.clock)
+        try await next.run(["a": [StoreDriver.posting("1", title: "Newest"), StoreDriver.posting("2", title: "Senior Dev")], "b": [StoreDriver.posting("1", source: "b")]])
+        #expect(try Self.records(reopened) == (3, 3))
+    }
+
+    @Test("expired postings and their records are dropped after 90 days")
+    func purge() async throws {
+        let store = try Self.makeStore()
+        var d = StoreDriver(store: store)
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]])
+        try await d.run(["a": [StoreDriver.posting("1")]])
+        #expect(try Self.records(store) == (2, 2))
+        d.clock += 91 * 86_400
+        try await d.run(["a": [StoreDriver.posting("1")]])
+        #expect(try Self.records(store) == (1, 1))
+    }
+
+    @Test("a store written by the first layout is carried over with its postings")
+    func migratesFirstLayout() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-v1-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("state.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: url.path)
+            try SQLiteStateStore.migrator.migrate(queue, upTo: "v1: records, postings, staging, sources, runs")
+            var writer = JSONWriter()
+            StoreDriver.posting("1").writeJSON(to: &writer)
+            let json = writer.string
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO records (hash, record) VALUES ('h1', ?)", arguments: [json])
+                try db.execute(sql: """
+                    INSERT INTO postings (pipeline, id, source, hash, first_seen, updated_at, date_posted)
+                    VALUES ('jobs', 'a-1', 'a', 'h1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-11-01T00:00:00Z')
+                    """)
+                try db.execute(sql: "INSERT INTO staged (pipeline, id, source, hash) VALUES ('jobs', 'a-9', 'a', 'h1')")
+            }
+        }
+        let store = try SQLiteStateStore(url: url)
+        var d = StoreDriver(store: store)
+        let run = try await d.run(["a": [StoreDriver.posting("1")]])
+        #expect(run.active == ["a-1"])
+        #expect(run.counts["a"]?.new == 0)
+        let firstSeen = try store.access { db in try String.fetchOne(db, sql: "SELECT first_seen FROM postings WHERE id = 'a-1'") }
+        #expect(firstSeen == "2026-01-01T00:00:00Z")
+        #expect(try Self.records(store) == (1, 1))
+    }
+}
