@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a source reads its document from: a file (or a glob of files), or a URL.
 ///
@@ -67,18 +70,34 @@ public struct FileByteStream: ByteStream {
 
     public mutating func next() async throws -> [UInt8]? {
         guard !finished else { return nil }
-        let data: Data?
-        do {
-            data = try handle.read(upToCount: chunkSize)
-        } catch {
-            throw SourceError("\(display): read failed: \(error.localizedDescription)")
+        // read(2) straight into the chunk: FileHandle.read(upToCount:) reads 4 KB per system
+        // call on Linux and copies through Data (220,000 calls for a 900 MB feed).
+        let descriptor = handle.fileDescriptor
+        let size = chunkSize
+        var failure: Int32 = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let n = read(descriptor, buffer.baseAddress.map { $0 + count }, size - count)
+                if n > 0 {
+                    count += n
+                } else if n == 0 {
+                    break
+                } else if errno != EINTR {
+                    failure = errno
+                    break
+                }
+            }
         }
-        guard let data, !data.isEmpty else {
+        if failure != 0 {
+            throw SourceError("\(display): read failed: \(String(cString: strerror(failure)))")
+        }
+        guard !chunk.isEmpty else {
             finished = true
             try? handle.close()
             return nil
         }
-        return [UInt8](data)
+        return chunk
     }
 }
 

@@ -346,12 +346,10 @@ public final class SQLiteStateStore: StateStore {
                 WHERE pipeline = ? AND source = ? AND active = 1
                   AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.id = postings.id)
                 """, arguments: [previous[s] ?? nil, p, s])
-            // In id order, so a large first run fills the postings index from one end.
             try db.execute(sql: """
                 INSERT INTO postings (pipeline, id, source, hash, record, first_seen, updated_at, valid_through, date_posted)
                 SELECT ?, s.id, s.source, s.hash, s.record, ?, ?, s.valid_through, s.date_posted
                 FROM staged s WHERE s.source = ? AND s.change = 0
-                ORDER BY s.id
                 """, arguments: [p, now, now, s])
             c.new = db.changesCount
             // Both statements start from the few staged rows of their kind (a join would let the
