@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PipelineCore
 
@@ -60,5 +61,22 @@ struct FieldPathTests {
         try FieldPath(.locationCity).set(.string("Ottawa"), on: &p)
         try FieldPath(.locationCity).set(.null, on: &p)
         #expect(p.location == nil)
+    }
+
+    @Test("the quick URL check accepts only what Foundation's parser accepts as an absolute http(s) URL", arguments: [
+        "https://jobs.example.com/1", "HTTP://Example.com", "https://example.com:8443/a?b=c#d", "http://a.b/%20x",
+        "https://example.com/a b", "https:/example.com", "https://", "ftp://example.com", "https://user@example.com/",
+        "https://[::1]/", "https://exa<mple.com", "https://example.com/é", "javascript:alert(1)", "https://x.com/?q={a}",
+        "mailto:a@b.c", "https://example.com?q=1", "//example.com/x",
+    ])
+    func quickURLCheck(text: String) {
+        let viaFoundation: Bool = {
+            guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else { return false }
+            return (scheme == "http" || scheme == "https") && !(components.host ?? "").isEmpty
+        }()
+        if FieldPath.plainHTTPURL(text) {
+            #expect(viaFoundation, "\(text) passes the quick check but not Foundation's")
+        }
+        #expect((try? FieldPath.url(.string(text), field: "url")) != nil ? viaFoundation : !viaFoundation)
     }
 }

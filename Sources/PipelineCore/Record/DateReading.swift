@@ -14,7 +14,9 @@ public enum DateReading {
     /// Reads a date from text, or nil.
     public static func parse(_ text: String) -> Date? {
         let s = text.trimmed
-        guard !s.isEmpty, s.utf8.count < 64 else { return nil }
+        guard let first = s.utf8.first, s.utf8.count < 64 else { return nil }
+        // A letter first ("Thu, 01 Jan…", "Jan 5, 2026") can only be RFC 822 or a variant.
+        if (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A { return rfc822(s) }
         if let d = RFC3339.parse(s) { return d }
         if s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             if s.utf8.count >= 9, let n = Double(s) { return epoch(n) }
@@ -69,6 +71,12 @@ public enum DateReading {
         "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
     ]
 
+    /// The months by their first three lower-case letters packed in an integer, so that reading
+    /// a month makes no String.
+    private static let monthNumbers: [Int: Int64] = Dictionary(uniqueKeysWithValues: months.map { name, number in
+        (name.utf8.reduce(0) { $0 << 8 | Int($1) }, number)
+    })
+
     private static let zones: [String: Int64] = [
         "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
         "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
@@ -80,16 +88,22 @@ public enum DateReading {
     /// A zone's offset east of UTC in seconds: a name, `+hhmm`, `-hh:mm`, `+hh`, or a military
     /// letter (read as UTC, as RFC 1123 advises).
     static func zone(_ text: String) -> Int64? {
-        let z = text.trimmed.uppercased()
-        if let known = zones[z] { return known }
-        if z.count == 1, let c = z.unicodeScalars.first, c.value >= 65, c.value <= 90, c != "J" { return 0 }
-        guard let sign = z.first, sign == "+" || sign == "-" else { return nil }
-        let digits = z.dropFirst().replacingOccurrences(of: ":", with: "")
-        guard digits.allSatisfy(\.isNumber), digits.count == 2 || digits.count == 4,
-            let h = Int64(digits.prefix(2)), let m = Int64(digits.count == 4 ? digits.suffix(2) : "00"), h < 24, m < 60
-        else { return nil }
-        let offset = h * 3600 + m * 60
-        return sign == "-" ? -offset : offset
+        // Bytes, not Foundation: every RSS posting's date ends in a zone.
+        var z = Array(text.trimmed.utf8)
+        for i in z.indices where z[i] >= 0x61 && z[i] <= 0x7A { z[i] -= 0x20 }
+        guard let sign = z.first else { return nil }
+        if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            let digits = z.dropFirst().filter { $0 != UInt8(ascii: ":") }
+            guard digits.count == 2 || digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            let h = Int64(digits[0] - 0x30) * 10 + Int64(digits[1] - 0x30)
+            let m = digits.count == 4 ? Int64(digits[2] - 0x30) * 10 + Int64(digits[3] - 0x30) : 0
+            guard h < 24, m < 60 else { return nil }
+            let offset = h * 3600 + m * 60
+            return sign == UInt8(ascii: "-") ? -offset : offset
+        }
+        if let known = zones[String(decoding: z, as: UTF8.self)] { return known }
+        if z.count == 1, sign >= 65, sign <= 90, sign != UInt8(ascii: "J") { return 0 }
+        return nil
     }
 
     /// RFC 822 and its variants: `[Wkd,] DD Mon YY[YY] [HH:MM[:SS]] [zone]`, also `Mon DD, YYYY`.
@@ -117,8 +131,8 @@ public enum DateReading {
         }
         func month(_ t: ArraySlice<UInt8>) -> Int64? {
             guard t.count >= 3, isLetters(t) else { return nil }
-            let key = String(decoding: t.prefix(3).map { $0 | 0x20 }, as: UTF8.self)
-            return months[key]
+            let i = t.startIndex
+            return monthNumbers[Int(t[i] | 0x20) << 16 | Int(t[i + 1] | 0x20) << 8 | Int(t[i + 2] | 0x20)]
         }
         var index = 0
         if isLetters(tokens[0]), month(tokens[0]) == nil { index = 1 }   // weekday
@@ -153,9 +167,10 @@ public enum DateReading {
                     return nil
                 }
             } else if sawTime || year != nil {
-                var text = String(decoding: token, as: UTF8.self)
-                if text.hasPrefix("GMT"), text.count > 3 { text.removeFirst(3) }
-                guard let z = zone(text) else { return nil }
+                var zoneBytes = token
+                // "GMT+2" and "GMT-0500" name an offset from GMT.
+                if zoneBytes.count > 3, zoneBytes.prefix(3).map({ $0 & 0xDF }) == Array("GMT".utf8) { zoneBytes = zoneBytes.dropFirst(3) }
+                guard let z = zone(String(decoding: zoneBytes, as: UTF8.self)) else { return nil }
                 offset = z
             } else {
                 return nil

@@ -20,7 +20,19 @@ public enum EmploymentTypeWords {
 
     /// The employment type a word or phrase names, or nil.
     public static func read(_ text: String) -> EmploymentType? {
-        let folded = text.lowercased().filter { $0.isLetter || $0.isNumber }
+        // ASCII text folds byte by byte; Character's properties cost more than the lookup.
+        let folded: String
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                let lower: UInt8 = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) { bytes.append(lower) }
+            }
+            folded = String(decoding: bytes, as: UTF8.self)
+        } else {
+            folded = text.lowercased().filter { $0.isLetter || $0.isNumber }
+        }
         if let exact = words[folded] { return exact }
         if let value = EmploymentType(rawValue: text.uppercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")) {
             return value
