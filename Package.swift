@@ -38,7 +38,10 @@ let package = Package(
         ),
         .target(
             name: "Plugins",
-            dependencies: ["PipelineCore", "CLibXML2"],
+            dependencies: [
+                "PipelineCore", "CLibXML2",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
             resources: [.copy("Stages/Normalize/Resources")],
             swiftSettings: releaseSettings
         ),
