@@ -119,7 +119,8 @@ public struct PipelineRunner: Sendable {
 
         var runFailure: String?
         do {
-            for await batch in channel {
+            // A few batches of slack, so that a slow batch on either side does not stall the other.
+            for await batch in channel.buffer(policy: .bounded(4)) {
                 let out = try await applyStages(batch, from: 0, context: context, reports: &stageReports)
                 try await store.stage(out, pipeline: pipeline.name, runID: runID)
             }

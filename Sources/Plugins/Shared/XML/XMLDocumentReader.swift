@@ -19,7 +19,7 @@ enum XMLDocumentReader {
         let parsing = Handoff(stream: stream, parser: XMLStreamParser(display: input.display, limits: options.limits, isRecord: isRecord))
         let producer = Task { await parse(parsing, into: channel) }
         do {
-            for try await batch in channel {
+            for try await batch in channel.buffer(policy: .bounded(4)) {
                 try await emit(batch.records, root: batch.root, input: input, output: output, map: map)
             }
             // A channel ends quietly when the task is cancelled: that is not the document's end.
