@@ -1,6 +1,6 @@
 import Foundation
 import PipelineCore
-import Plugins
+@testable import Plugins
 import Testing
 
 @Suite("The XML sources")
@@ -359,5 +359,20 @@ struct XMLSafetyTests {
         #expect(report.exitCode == 0)
         #expect(try scratch.jsonLines("out.jsonl").count == 1)
         #expect(try scratch.jsonLines("rejects.jsonl").first?["position"] == .string("drops/b.xml:1"))
+    }
+
+    @Test("C1 control characters are found wherever they fall among the eight-byte steps")
+    func c1Detection() {
+        for length in [0, 1, 6, 7, 8, 9, 15, 16, 17] {
+            for position in 0...length {
+                var bytes = [UInt8](repeating: 0x61, count: length)
+                bytes.insert(contentsOf: [0xC2, 0x93], at: position)
+                #expect(XMLStreamParser.hasC1(bytes), "\(length) \(position)")
+                var latin = [UInt8](repeating: 0x61, count: length)
+                latin.insert(contentsOf: [0xC2, 0xA0], at: position)   // a no-break space, not C1
+                #expect(!XMLStreamParser.hasC1(latin), "\(length) \(position)")
+            }
+        }
+        #expect(!XMLStreamParser.hasC1([0xC2]))
     }
 }

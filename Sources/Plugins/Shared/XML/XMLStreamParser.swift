@@ -358,14 +358,20 @@ public final class XMLStreamParser {
 
     /// Whether UTF-8 bytes hold a C1 control character (U+0080–U+009F is C2 80–C2 9F).
     static func hasC1(_ bytes: [UInt8]) -> Bool {
-        var i = bytes.startIndex
-        while let c2 = bytes[i...].firstIndex(of: 0xC2) {
-            let next = c2 + 1
-            if next < bytes.endIndex, bytes[next] >= 0x80, bytes[next] <= 0x9F { return true }
-            i = next
-            if i >= bytes.endIndex { break }
+        bytes.withUnsafeBytes { raw in
+            let count = raw.count
+            var i = 0
+            while i < count {
+                // Eight ASCII bytes at a time: most feed text has no byte above 0x7F at all.
+                if i + 8 <= count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+                if raw[i] == 0xC2, i + 1 < count, raw[i + 1] >= 0x80, raw[i + 1] <= 0x9F { return true }
+                i += 1
+            }
+            return false
         }
-        return false
     }
 
     /// Windows-1252 text mislabelled as ISO-8859-1 arrives as C1 control characters, which no
