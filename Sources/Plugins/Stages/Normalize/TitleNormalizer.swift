@@ -69,8 +69,15 @@ public struct TitleNormalizer: Sendable {
     let misspellings: [String: String]
     let abbreviations: [String: [String]]
     /// Spacing variants: one word, and two words by their first then second word.
-    let spacingSingle: [String: [String]]
-    let spacingPairs: [String: [String: [String]]]
+    /// Spellings that differ in spacing, by their first word: one lookup per token finds both
+    /// the one-word form and the two-word forms it starts.
+    let spacing: [String: Spacing]
+
+    /// What a word may start: itself respelled, or a two-word spelling with the next word.
+    struct Spacing: Sendable {
+        var single: [String]?
+        var pairs: [String: [String]] = [:]
+    }
     let french: [String: String]
     /// French words, abbreviations and misspellings in one table (French first, then
     /// abbreviations, then misspellings): one lookup per word.
@@ -124,13 +131,12 @@ public struct TitleNormalizer: Sendable {
         misspellings = words.misspellings.merging(extraMisspellings.map { ($0.key.lowercased(), $0.value.lowercased()) }) { _, new in new }
         abbreviations = words.abbreviations.merging(extraAbbreviations.map { ($0.key.lowercased(), $0.value.lowercased()) }) { _, new in new }
             .mapValues { $0.split(separator: " ").map(String.init) }
-        var single: [String: [String]] = [:], pairs: [String: [String: [String]]] = [:]
+        var spacing: [String: Spacing] = [:]
         for (written, meant) in words.phrases {
             let key = written.split(separator: " ").map(String.init), value = meant.split(separator: " ").map(String.init)
-            if key.count == 1 { single[key[0]] = value } else if key.count == 2 { pairs[key[0], default: [:]][key[1]] = value }
+            if key.count == 1 { spacing[key[0], default: Spacing()].single = value } else if key.count == 2 { spacing[key[0], default: Spacing()].pairs[key[1]] = value }
         }
-        spacingSingle = single
-        spacingPairs = pairs
+        self.spacing = spacing
         french = words.french
         var wordMap: [String: [String]] = [:]
         for (written, meant) in misspellings { wordMap[written] = [meant] }
@@ -226,7 +232,12 @@ public struct TitleNormalizer: Sendable {
         let lowered = applyFrenchPhrases(text.lowercased())
         var tokens = tokenize(lowered)
         tokens = applySpacing(tokens)
-        tokens = tokens.flatMap { token -> [String] in wordMap[token] ?? [token] }
+        var mapped: [String] = []
+        mapped.reserveCapacity(tokens.count + 2)
+        for token in tokens {
+            if let replacement = wordMap[token] { mapped.append(contentsOf: replacement) } else { mapped.append(token) }
+        }
+        tokens = mapped
         tokens = applySpacing(tokens)
         tokens = tokens.map(correct)
         tokens = tokens.filter { !Self.noise.contains($0) }
@@ -358,22 +369,38 @@ public struct TitleNormalizer: Sendable {
         }
         guard spacedDash || bytes.contains(0x7C) || bytes.contains(0x2C) || bytes.contains(0x40) || bytes.contains(where: { $0 >= 0x80 }) || !result.pendingWords.isEmpty
         else { return text }
+        // Separators found by their UTF-8 bytes (| @ • · and a dash with spaces around it):
+        // walking Characters cost more than the rest of the title's normalizing.
         var parts: [String] = []
-        var current = ""
-        let chars = Array(text)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            let spacedDash = (c == "-" || c == "–" || c == "—") && i > 0 && i + 1 < chars.count && chars[i - 1] == " " && chars[i + 1] == " "
-            if c == "|" || c == "•" || c == "·" || spacedDash || (c == "," && parts.isEmpty && Places.looksLikePlace(String(chars[(i + 1)...]))) || c == "@" {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(c)
+        let utf8 = Array(text.utf8)
+        let count = utf8.count
+        func space(_ j: Int) -> Bool { j >= 0 && j < count && utf8[j] == 0x20 }
+        var start = 0, i = 0
+        while i < count {
+            let b = utf8[i]
+            var width = 0
+            if b == 0x7C || b == 0x40 {
+                width = 1
+            } else if b == 0xE2, i + 2 < count, utf8[i + 1] == 0x80, utf8[i + 2] == 0xA2 {
+                width = 3   // •
+            } else if b == 0xC2, i + 1 < count, utf8[i + 1] == 0xB7 {
+                width = 2   // ·
+            } else if b == 0x2D, space(i - 1), space(i + 1) {
+                width = 1
+            } else if b == 0xE2, i + 2 < count, utf8[i + 1] == 0x80, utf8[i + 2] == 0x93 || utf8[i + 2] == 0x94, space(i - 1), space(i + 3) {
+                width = 3   // – or —
+            } else if b == 0x2C, parts.isEmpty, Places.looksLikePlace(String(decoding: utf8[(i + 1)...], as: UTF8.self)) {
+                width = 1
             }
-            i += 1
+            if width > 0 {
+                parts.append(String(decoding: utf8[start..<i], as: UTF8.self))
+                i += width
+                start = i
+            } else {
+                i += 1
+            }
         }
-        parts.append(current)
+        parts.append(String(decoding: utf8[start...], as: UTF8.self))
         var kept: [String] = [parts[0]]
         for part in parts.dropFirst() {
             let trimmed = part.trimmed
@@ -424,8 +451,9 @@ public struct TitleNormalizer: Sendable {
     /// `pl/sql` and hyphenated words kept whole.
     private func tokenize(_ text: String) -> [String] {
         var tokens: [String] = []
-        for raw in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-            var word = String(raw)
+        // Split on bytes: splitting Characters walks grapheme breaks for every byte.
+        for raw in text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {
+            var word = String(Substring(raw))
             // ".net" keeps its leading dot; "c++" and "c#" have nothing to trim.
             if word.utf8.first == 0x2E, Self.technologies.contains(word) {
                 tokens.append(word)
@@ -448,6 +476,10 @@ public struct TitleNormalizer: Sendable {
 
     /// The word without punctuation around it.
     static func trimPunctuation(_ word: String) -> String {
+        // A letter or digit at both ends (most words) settles it without scalar sets.
+        if let head = word.utf8.first, let tail = word.utf8.last, isASCIIAlphanumeric(head), isASCIIAlphanumeric(tail) {
+            return word
+        }
         let scalars = word.unicodeScalars
         guard let first = scalars.firstIndex(where: { !punctuation.contains($0) }),
             let last = scalars.lastIndex(where: { !punctuation.contains($0) })
@@ -458,17 +490,26 @@ public struct TitleNormalizer: Sendable {
         return String(out)
     }
 
+    static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+    }
+
     /// Two-word and one-word spellings of the same thing made one ("back end" -> "back-end").
     private func applySpacing(_ tokens: [String]) -> [String] {
         var out: [String] = []
         var i = 0
         while i < tokens.count {
-            if i + 1 < tokens.count, let joined = spacingPairs[tokens[i]]?[tokens[i + 1]] {
+            guard let entry = spacing[tokens[i]] else {
+                out.append(tokens[i])
+                i += 1
+                continue
+            }
+            if i + 1 < tokens.count, let joined = entry.pairs[tokens[i + 1]] {
                 out.append(contentsOf: joined)
                 i += 2
                 continue
             }
-            if let single = spacingSingle[tokens[i]] {
+            if let single = entry.single {
                 out.append(contentsOf: single)
             } else {
                 out.append(tokens[i])
@@ -481,7 +522,9 @@ public struct TitleNormalizer: Sendable {
     /// A word nobody listed that is one or two edits away from exactly one vocabulary word is
     /// that word; known words, short words and numbers are left alone.
     private func correct(_ token: String) -> String {
-        guard token.count >= 5, !vocabulary.contains(token), token.allSatisfy({ $0.isLetter }) else { return token }
+        // utf8.count first: counting Characters walks grapheme breaks, and most tokens are short
+        // or known.
+        guard token.utf8.count >= 5, !vocabulary.contains(token), token.count >= 5, token.allSatisfy({ $0.isLetter }) else { return token }
         if let known = corrections.get(token) { return known }
         let corrected = search(token)
         corrections.set(token, corrected)
@@ -562,6 +605,16 @@ public struct TitleNormalizer: Sendable {
     static func cased(_ word: String, first: Bool) -> String {
         if let special = casings[word] { return special }
         if !first, smallWords.contains(word) { return word }
+        // ASCII words capitalize by bytes; Character's uppercasing is for the rest.
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = Array(word.utf8)
+            var atStart = true
+            for i in bytes.indices {
+                if atStart, bytes[i] >= 0x61, bytes[i] <= 0x7A { bytes[i] -= 0x20 }
+                atStart = bytes[i] == 0x2D
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         if !word.utf8.contains(0x2D) { return word.prefix(1).uppercased() + word.dropFirst() }
         return word.split(separator: "-", omittingEmptySubsequences: false)
             .map { part in part.prefix(1).uppercased() + part.dropFirst() }
