@@ -50,6 +50,9 @@ sinks:
   out: { type: jsonl, path: out/postings.jsonl }
 YAML
   rm -rf "$WORK/$name/.syndicate" "$WORK/$name/out"
+  # Let the previous run's gigabytes reach the disk first: its write-back would otherwise take
+  # CPU and disk from this one (and make the figures depend on the order of the runs).
+  sync
   local secs rss postings
   read -r secs rss < <(measure "$BIN" run --report "$WORK/$name/report.json" "$WORK/$name/pipeline.yaml")
   postings=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['sources'][0]['sent'])" "$WORK/$name/report.json")
