@@ -225,7 +225,8 @@ public struct PipelineRunner: Sendable {
                 let limit = spec.settings.limit ?? Int.max
                 let condition = spec.settings.where
                 if limit > 0 {
-                    try await transaction.forEach(order: spec.settings.sort ?? .default) { stored in
+                    // A where: may skip postings, so the limit only bounds the reading without one.
+                    try await transaction.forEach(order: spec.settings.sort ?? .default, limit: condition == nil ? spec.settings.limit : nil) { stored in
                         received += 1
                         if let condition, !condition.matches(stored.posting) { return true }
                         try writer.write(stored: stored, to: out)

@@ -12,9 +12,18 @@ public final class SQLiteStateStore: StateStore {
     public let url: URL?
     let queue: DatabaseQueue
 
+    /// Below this many postings a sink reads its records in feed order directly; from it on,
+    /// in storage order through `BucketReorder`.
+    let reorderThreshold: Int
+
     /// Opens (creating and migrating if needed) the store at `url`; nil opens an in-memory store.
-    public init(url: URL?) throws {
+    public convenience init(url: URL?) throws {
+        try self.init(url: url, reorderThreshold: 20_000)
+    }
+
+    init(url: URL?, reorderThreshold: Int) throws {
         self.url = url
+        self.reorderThreshold = reorderThreshold
         var configuration = Configuration()
         // The run's transaction spans several accesses (apply, publish each sink, commit).
         configuration.allowsUnsafeTransactions = true
@@ -477,9 +486,9 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         self.counts = counts
     }
 
-    func forEach(order: FeedOrder, _ visit: (StoredPosting) throws -> Bool) async throws {
-        // The sort holds only the keys and record numbers; each record is then read by number.
-        // Letting SQLite sort the records themselves spills gigabytes to temporary files.
+    func forEach(order: FeedOrder, limit: Int?, _ visit: (StoredPosting) throws -> Bool) async throws {
+        // The sort holds only the keys and record numbers; letting SQLite sort the records
+        // themselves spills gigabytes to temporary files.
         let join = SQLiteOrder.needsRecord(order) ? "JOIN records r ON r.n = postings.record" : ""
         let sql = """
             SELECT postings.record FROM postings \(join)
@@ -488,15 +497,46 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         try store.access { db in
             let record = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
             defer { record.reset() }
-            let numbers = try Int64.fetchCursor(db, sql: sql, arguments: [plan.pipeline])
-            while let number = try numbers.next() {
+            func read(_ number: Int64) throws -> [UInt8] {
                 record.reset()
                 record.bind(1, number)
                 guard try record.step() else {
                     throw StateStoreError.unavailable("the state store is damaged: posting record \(number) is missing")
                 }
-                guard try visit(StoredPosting(json: record.bytes(0))) else { break }
+                return record.bytes(0)
             }
+            let numbers = try Int64.fetchAll(db, sql: sql, arguments: [plan.pipeline])
+            if min(numbers.count, limit ?? Int.max) < store.reorderThreshold {
+                // A small feed: one read per posting, in feed order.
+                for number in numbers {
+                    guard try visit(StoredPosting(json: read(number))) else { break }
+                }
+                return
+            }
+            // A large one: the records read in storage order (sequential reads of the file),
+            // put back in feed order through temporary buckets.
+            let reorder = try BucketReorder(count: numbers.count)
+            let byNumber = numbers.enumerated().map { (number: $0.element, position: $0.offset) }.sorted { $0.number < $1.number }
+            // One scan over the range, skipping the records of expired postings and other
+            // pipelines, rather than a lookup per record.
+            let scan = try RawStatement(db, sql: "SELECT n, record FROM records WHERE n BETWEEN ? AND ? ORDER BY n")
+            defer { scan.reset() }
+            scan.bind(1, byNumber.first?.number ?? 0)
+            scan.bind(2, byNumber.last?.number ?? -1)
+            var next = 0
+            while next < byNumber.count, try scan.step() {
+                let number = scan.int(0)
+                guard number == byNumber[next].number else { continue }
+                let json = scan.bytes(1)
+                while next < byNumber.count, byNumber[next].number == number {
+                    try reorder.add(position: byNumber[next].position, json)
+                    next += 1
+                }
+            }
+            guard next == byNumber.count else {
+                throw StateStoreError.unavailable("the state store is damaged: posting record \(byNumber[next].number) is missing")
+            }
+            try reorder.drain { json in try visit(StoredPosting(json: json)) }
         }
     }
 

@@ -43,14 +43,22 @@ public protocol RunLock: Sendable {
 public protocol RunTransaction: AnyObject, Sendable {
     /// What the run did to each successful source's postings.
     var counts: [String: SourceCounts] { get }
-    /// Visits the active postings in `order` (ties by id) until `visit` returns false.
-    func forEach(order: FeedOrder, _ visit: (StoredPosting) throws -> Bool) async throws
+    /// Visits the active postings in `order` (ties by id) until `visit` returns false; `limit`
+    /// says how many the caller will take at most, when it knows.
+    func forEach(order: FeedOrder, limit: Int?, _ visit: (StoredPosting) throws -> Bool) async throws
     /// How many postings are active.
     func activeCount() async throws -> Int
     /// Makes the run permanent, recording how it ended.
     func commit(exitCode: Int32, reportJSON: String?) async throws
     /// Forgets the run.
     func rollback() async
+}
+
+extension RunTransaction {
+    /// Visits every active posting in `order` until `visit` returns false.
+    public func forEach(order: FeedOrder, _ visit: (StoredPosting) throws -> Bool) async throws {
+        try await forEach(order: order, limit: nil, visit)
+    }
 }
 
 /// Why a store cannot serve a run.
