@@ -22,6 +22,7 @@ public enum Plugins {
         r.register(source: JSONLDSource.self)
         // Stages
         r.register(stage: NormalizeStage.self)
+        r.register(stage: EnrichStage.self)
         r.register(stage: FilterStage.self)
         r.register(stage: SetStage.self)
         // Sinks

@@ -1,0 +1,108 @@
+import PipelineCore
+
+/// Adds what can be inferred about a posting. This version fills `salary_band`: a posted salary
+/// annualized (`basis: posted`), otherwise the band table's figure for the role type, seniority
+/// and city (`basis: estimated`; an unknown seniority is read as mid and the posting's
+/// `extra.salary_band_note` says so).
+///
+/// ```yaml
+/// - type: enrich
+///   hours_per_year: 1950
+///   bands:                                   # CAD per year; `default` or a role type
+///     default: { lead: [160000, null] }
+///     data_scientist: { senior: [110000, 160000] }
+///   us_bands: { default: { senior: [140000, 190000] } }
+///   city_factors: { toronto: 1.15, halifax: 1.0 }
+/// ```
+public struct EnrichStage: Stage {
+    public static let type = "enrich"
+    public static let summary = "Adds salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
+
+    /// Options of the `enrich` stage: overrides of the shipped band table.
+    public struct Options: PluginOptions {
+        /// Hours of a working year, for hourly salaries.
+        public var hoursPerYear: Double?
+        /// CAD bands: `default` or a role type -> seniority -> [min, max] (max null for none).
+        public var bands: [String: [String: [Double?]]]?
+        /// The same for postings in the United States (USD).
+        public var usBands: [String: [String: [Double?]]]?
+        /// Lower-cased city -> factor applied to its bands.
+        public var cityFactors: [String: Double]?
+
+        public static let optionHelp = [
+            "hours_per_year": "hours of a working year, for hourly salaries (default 2080)",
+            "bands": "CAD bands: default or a role type -> seniority -> [min, max], max null for none",
+            "us_bands": "USD bands for postings in the United States, in the same form",
+            "city_factors": "city -> factor its bands are multiplied by, e.g. { toronto: 1.1 }",
+        ]
+
+        enum CodingKeys: String, CodingKey {
+            case bands
+            case hoursPerYear = "hours_per_year"
+            case usBands = "us_bands"
+            case cityFactors = "city_factors"
+        }
+    }
+
+    let table: BandTable
+    let hoursPerYear: Double
+
+    public init(options: Options, context: StageContext) throws {
+        var table = BandTable.defaults
+        try Self.merge(options.bands, into: &table.canada, option: "bands")
+        try Self.merge(options.usBands, into: &table.unitedStates, option: "us_bands")
+        for (city, factor) in options.cityFactors ?? [:] {
+            guard factor > 0, factor.isFinite else { throw ConfigValueError("city_factors.\(city): \(factor) is not a positive factor") }
+            table.cityFactors[city.lowercased()] = factor
+        }
+        hoursPerYear = options.hoursPerYear ?? 2_080
+        guard hoursPerYear > 0, hoursPerYear <= 8_784 else {
+            throw ConfigValueError("hours_per_year: \(hoursPerYear) is not a number of hours in a year")
+        }
+        self.table = table
+    }
+
+    /// Applies a pipeline file's bands over the shipped ones, entry by entry.
+    static func merge(_ overrides: [String: [String: [Double?]]]?, into bands: inout [RoleType?: [Seniority: BandTable.Range]], option: String) throws {
+        for (roleName, levels) in overrides ?? [:] {
+            let role: RoleType?
+            if roleName == "default" {
+                role = nil
+            } else if let known = RoleType(rawValue: roleName) {
+                role = known
+            } else {
+                let names = ["default"] + RoleType.allCases.map(\.rawValue)
+                var message = "\(option).\(roleName): not a role type"
+                if let near = Suggestion.closest(to: roleName, among: names) { message += " (did you mean '\(near)'?)" }
+                throw ConfigValueError(message + "; use default or one of \(RoleType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for (levelName, numbers) in levels {
+                guard let level = Seniority(rawValue: levelName) else {
+                    throw ConfigValueError("\(option).\(roleName).\(levelName): not a seniority; use \(Seniority.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard numbers.count == 2, let min = numbers[0], min >= 0, numbers[1].map({ $0 >= min }) ?? true else {
+                    throw ConfigValueError("\(option).\(roleName).\(levelName): give [min, max] with min <= max (max null for no ceiling)")
+                }
+                bands[role, default: [:]][level] = BandTable.Range(min, numbers[1])
+            }
+        }
+    }
+
+    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
+        batch.map(enrich)
+    }
+
+    /// One posting with its band.
+    func enrich(_ posting: JobPosting) -> JobPosting {
+        var p = posting
+        if let salary = p.salary, let posted = BandTable.annualize(salary, seniority: p.seniority, hoursPerYear: hoursPerYear) {
+            var band = posted
+            if band.currency == nil { band.currency = p.location?.country?.uppercased() == "US" ? "USD" : "CAD" }
+            p.salaryBand = band
+        } else if let estimated = table.estimate(role: p.roleType, seniority: p.seniority, city: p.location?.city, country: p.location?.country) {
+            p.salaryBand = estimated
+            if p.seniority == nil { p.extra = (p.extra ?? [:]).merging(["salary_band_note": "seniority unknown; mid assumed"]) { _, new in new } }
+        }
+        return p
+    }
+}
