@@ -1,9 +1,10 @@
 import PipelineCore
 
-/// Adds what can be inferred about a posting. This version fills `salary_band`: a posted salary
-/// annualized (`basis: posted`), otherwise the band table's figure for the role type, seniority
-/// and city (`basis: estimated`; an unknown seniority is read as mid and the posting's
-/// `extra.salary_band_note` says so).
+/// Adds what can be inferred about a posting: the seniority a description's experience
+/// requirement implies when the title names none (`extra.seniority_basis: description`), and
+/// `salary_band`: a posted salary annualized (`basis: posted`), otherwise the band table's figure
+/// for the role type, seniority and city (`basis: estimated`; `extra.salary_band_note` says when
+/// the seniority was inferred, or unknown and read as mid).
 ///
 /// ```yaml
 /// - type: enrich
@@ -16,7 +17,7 @@ import PipelineCore
 /// ```
 public struct EnrichStage: Stage {
     public static let type = "enrich"
-    public static let summary = "Adds salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
+    public static let summary = "Adds seniority from descriptions and salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
 
     /// Options of the `enrich` stage: overrides of the shipped band table.
     public struct Options: PluginOptions {
@@ -95,14 +96,25 @@ public struct EnrichStage: Stage {
     /// One posting with its band.
     func enrich(_ posting: JobPosting) -> JobPosting {
         var p = posting
+        var notes: [String: String] = [:]
+        // A title that names no seniority: the description's experience requirement, flagged.
+        if p.seniority == nil, let text = p.descriptionText ?? p.descriptionHTML, let inferred = ExperienceReader.seniority(in: text) {
+            p.seniority = inferred
+            notes["seniority_basis"] = "description"
+        }
         if let salary = p.salary, let posted = BandTable.annualize(salary, seniority: p.seniority, hoursPerYear: hoursPerYear) {
             var band = posted
             if band.currency == nil { band.currency = p.location?.country?.uppercased() == "US" ? "USD" : "CAD" }
             p.salaryBand = band
         } else if let estimated = table.estimate(role: p.roleType, seniority: p.seniority, city: p.location?.city, country: p.location?.country) {
             p.salaryBand = estimated
-            if p.seniority == nil { p.extra = (p.extra ?? [:]).merging(["salary_band_note": "seniority unknown; mid assumed"]) { _, new in new } }
+            if p.seniority == nil {
+                notes["salary_band_note"] = "seniority unknown; mid assumed"
+            } else if notes["seniority_basis"] != nil {
+                notes["salary_band_note"] = "seniority inferred from the description"
+            }
         }
+        if !notes.isEmpty { p.extra = (p.extra ?? [:]).merging(notes) { _, new in new } }
         return p
     }
 }

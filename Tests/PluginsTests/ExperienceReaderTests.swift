@@ -1,0 +1,54 @@
+import PipelineCore
+@testable import Plugins
+import Testing
+
+@Suite("Seniority from a description's experience requirement")
+struct ExperienceReaderTests {
+    @Test("years of experience, ranges, new grads; no requirement, no seniority", arguments: [
+        ("We want 5+ years of experience with Go.", Seniority.senior),
+        ("3-5 years of experience building APIs", .mid),
+        ("3 to 5 years' experience in SQL", .mid),
+        ("Requires 3–5 yrs experience.", .mid),
+        ("1-2 years of professional experience", .junior),
+        ("At least 2 years of relevant experience; 8 years preferred", .mid),
+        ("New grads welcome!", .junior),
+        ("This is an entry-level role.", .junior),
+        ("Minimum 7 years experience leading teams", .senior),
+        ("5 ans d'expérience en développement", .senior),
+    ])
+    func reads(text: String, expected: Seniority) {
+        #expect(ExperienceReader.seniority(in: text) == expected)
+    }
+
+    @Test("years that are not an experience requirement say nothing", arguments: [
+        "Founded 25 years ago, we build plans for customers.",
+        "Our 401k vests over 4 years.",
+        "Experience with Kubernetes is a plus.",
+        "",
+    ])
+    func ignores(text: String) {
+        #expect(ExperienceReader.seniority(in: text) == nil)
+    }
+
+    @Test("the stage takes the seniority from the description only when the title names none, and says so")
+    func stage() async throws {
+        let scratch = try Scratch()
+        try scratch.write("a.jsonl", """
+            {"source_id":"1","title":"Back-End Developer","description_text":"You have 6+ years of experience.","location":{"text":"Halifax, NS"}}
+            {"source_id":"2","title":"Junior Back-End Developer","description_text":"You have 6+ years of experience.","location":{"text":"Halifax, NS"}}
+            """)
+        _ = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { a: { type: jsonl, path: a.jsonl } }
+            stages: [ { type: normalize }, { type: enrich } ]
+            sinks: { out: { type: jsonl, path: out.jsonl, sort: source_id } }
+            """)
+        let out = try scratch.jsonLines("out.jsonl")
+        #expect(out[0]["seniority"] == .string("senior"))
+        #expect(out[0]["extra"] == .object([("salary_band_note", .string("seniority inferred from the description")), ("seniority_basis", .string("description"))]))
+        #expect(out[0]["salary_band"]?["min"] == .number("100000"))
+        #expect(out[1]["seniority"] == .string("junior"))
+        #expect(out[1]["extra"] == nil)
+    }
+}
