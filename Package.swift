@@ -42,7 +42,7 @@ let package = Package(
                 "PipelineCore", "CLibXML2",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
-            resources: [.copy("Stages/Normalize/Resources")],
+            resources: [.copy("Stages/Normalize/Resources"), .copy("Stages/Enrich/Skills")],
             swiftSettings: releaseSettings
         ),
         .executableTarget(

@@ -1,6 +1,7 @@
 import PipelineCore
 
-/// Adds what can be inferred about a posting: the seniority a description's experience
+/// Adds what can be inferred about a posting: `skills` from the title and description (a shipped
+/// dictionary with aliases, extended by `skills:`), the seniority a description's experience
 /// requirement implies when the title names none (`extra.seniority_basis: description`), and
 /// `salary_band`: a posted salary annualized (`basis: posted`), otherwise the band table's figure
 /// for the role type, seniority and city (`basis: estimated`; `extra.salary_band_note` says when
@@ -17,7 +18,7 @@ import PipelineCore
 /// ```
 public struct EnrichStage: Stage {
     public static let type = "enrich"
-    public static let summary = "Adds seniority from descriptions and salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
+    public static let summary = "Adds skills, seniority from descriptions and salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
 
     /// Options of the `enrich` stage: overrides of the shipped band table.
     public struct Options: PluginOptions {
@@ -29,16 +30,19 @@ public struct EnrichStage: Stage {
         public var usBands: [String: [String: [Double?]]]?
         /// Lower-cased city -> factor applied to its bands.
         public var cityFactors: [String: Double]?
+        /// More skill names: alias -> canonical name.
+        public var skills: [String: String]?
 
         public static let optionHelp = [
             "hours_per_year": "hours of a working year, for hourly salaries (default 2080)",
             "bands": "CAD bands: default or a role type -> seniority -> [min, max], max null for none",
             "us_bands": "USD bands for postings in the United States, in the same form",
             "city_factors": "city -> factor its bands are multiplied by, e.g. { toronto: 1.1 }",
+            "skills": "more skills: alias -> canonical name, e.g. { sfdc: salesforce, apex: apex }",
         ]
 
         enum CodingKeys: String, CodingKey {
-            case bands
+            case bands, skills
             case hoursPerYear = "hours_per_year"
             case usBands = "us_bands"
             case cityFactors = "city_factors"
@@ -47,6 +51,7 @@ public struct EnrichStage: Stage {
 
     let table: BandTable
     let hoursPerYear: Double
+    let skills: SkillMatcher
 
     public init(options: Options, context: StageContext) throws {
         var table = BandTable.defaults
@@ -61,6 +66,7 @@ public struct EnrichStage: Stage {
             throw ConfigValueError("hours_per_year: \(hoursPerYear) is not a number of hours in a year")
         }
         self.table = table
+        skills = try SkillMatcher(extra: options.skills ?? [:])
     }
 
     /// Applies a pipeline file's bands over the shipped ones, entry by entry.
@@ -97,6 +103,13 @@ public struct EnrichStage: Stage {
     func enrich(_ posting: JobPosting) -> JobPosting {
         var p = posting
         var notes: [String: String] = [:]
+        // Skills named in the title and the description, after those the title's brackets gave.
+        var found: [String] = []
+        for skill in (p.skills ?? []).map(skills.canonical) where !found.contains(skill) { found.append(skill) }
+        for skill in skills.skills(in: p.title ?? "") + skills.skills(in: p.descriptionText ?? p.descriptionHTML ?? "") where !found.contains(skill) {
+            found.append(skill)
+        }
+        if !found.isEmpty { p.skills = found }
         // A title that names no seniority: the description's experience requirement, flagged.
         if p.seniority == nil, let text = p.descriptionText ?? p.descriptionHTML, let inferred = ExperienceReader.seniority(in: text) {
             p.seniority = inferred

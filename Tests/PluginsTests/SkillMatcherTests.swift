@@ -1,0 +1,49 @@
+import PipelineCore
+@testable import Plugins
+import Testing
+
+@Suite("Skills from titles and descriptions")
+struct SkillMatcherTests {
+    static let matcher = Result { try SkillMatcher() }
+
+    @Test("aliases, punctuation in names, phrases, and each skill once in order of mention", arguments: [
+        ("Senior Golang dev, Postgres and K8s; C# a plus", ["go", "postgresql", "kubernetes", "c#"]),
+        ("We use C++, .NET and Node.js with JS on the front.", ["c++", ".net", "node.js", "javascript"]),
+        ("Ruby on Rails, then Ruby again, and Rails", ["ruby on rails", "ruby"]),
+        ("Python/Django on AWS; CI/CD with GitHub Actions", ["python", "django", "aws", "ci/cd", "github actions"]),
+        ("Experience with SQL Server and PL/SQL.", ["sql server", "pl/sql"]),
+        ("C#/.NET developer", ["c#", ".net"]),
+        ("Go, Rust and C are welcome", ["go", "rust", "c"]),
+    ])
+    func finds(text: String, expected: [String]) throws {
+        #expect(try Self.matcher.get().skills(in: text) == expected)
+    }
+
+    @Test("words that only look like skills are not skills", arguments: [
+        "Ready to go to the next level? Let's go ahead.",
+        "Our R&D team in c/o building",
+        "We react quickly and express ourselves clearly.",
+        "",
+    ])
+    func noFalseSkills(text: String) throws {
+        let found = try Self.matcher.get().skills(in: text)
+        #expect(!found.contains("go") && !found.contains("r") && !found.contains("c"), "\(found)")
+    }
+
+    @Test("the stage adds skills after the title's own, in canonical names, and takes more from skills:")
+    func stage() async throws {
+        let scratch = try Scratch()
+        try scratch.write("a.jsonl", """
+            {"source_id":"1","title":"Back-End Developer (Python/Postgres)","description_text":"Kafka, k8s and Python. SFDC integrations."}
+            """)
+        _ = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { a: { type: jsonl, path: a.jsonl } }
+            stages: [ { type: normalize }, { type: enrich, skills: { sfdc: salesforce } } ]
+            sinks: { out: { type: jsonl, path: out.jsonl } }
+            """)
+        let out = try scratch.jsonLines("out.jsonl")
+        #expect(out.first?["skills"] == .array(["python", "postgresql", "kafka", "kubernetes", "salesforce"].map(JSONValue.string)))
+    }
+}
