@@ -97,4 +97,14 @@ struct HTMLSanitizerTests {
         #expect(html == #"<p>Apply: <a href="mailto:jobs@acme.example">jobs@acme.example</a><br>Thanks</p>"#)
         #expect(text == "Apply: jobs@acme.example\nThanks")
     }
+
+    @Test("plain text: white space collapsed in lines, at most one empty line between blocks, none at the ends")
+    func tidy() {
+        #expect(HTMLSanitizer.tidy("\n\n  a \t b \r\n\n\n- \n c\u{A0}\u{A0}d  \n\n") == "a b\n\nc d")
+        #expect(HTMLSanitizer.tidy("one\ntwo") == "one\ntwo")
+        #expect(HTMLSanitizer.tidy(" \u{A0} ") == "")
+        #expect(HTMLSanitizer.tidy("é  ü") == "é ü")
+        #expect(XMLElement.escape("a < b & \"c\" > d", quotes: true) == "a &lt; b &amp; &quot;c&quot; &gt; d")
+        #expect(XMLElement.escape("\"plain\" é", quotes: false) == "\"plain\" é")
+    }
 }

@@ -106,18 +106,57 @@ enum HTMLSanitizer {
         return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:")
     }
 
-    /// Collapses white space inside lines and keeps at most one empty line between blocks.
+    /// Collapses white space inside lines (spaces, tabs, carriage returns, no-break spaces) and
+    /// keeps at most one empty line between blocks; a line holding only "-" counts as empty.
+    /// On bytes: every description of a run goes through it, and splitting Characters cost
+    /// more than parsing the HTML.
     static func tidy(_ text: String) -> String {
-        var lines: [String] = []
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{A0}" }).joined(separator: " ")
-            if line.isEmpty || line == "-" {
-                if let last = lines.last, !last.isEmpty { lines.append("") }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var line: [UInt8] = []
+        var blankPending = false
+        var spacePending = false
+        func endLine() {
+            if line.isEmpty || line == [UInt8(ascii: "-")] {
+                if !out.isEmpty { blankPending = true }
             } else {
-                lines.append(line)
+                if !out.isEmpty {
+                    out.append(0x0A)
+                    if blankPending { out.append(0x0A) }
+                }
+                out.append(contentsOf: line)
+                blankPending = false
             }
+            line.removeAll(keepingCapacity: true)
+            spacePending = false
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n")
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0x0A {
+                endLine()
+                i += 1
+                continue
+            }
+            if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+                spacePending = !line.isEmpty
+                i += 1
+                continue
+            }
+            if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 {
+                spacePending = !line.isEmpty
+                i += 2
+                continue
+            }
+            if spacePending {
+                line.append(0x20)
+                spacePending = false
+            }
+            line.append(byte)
+            i += 1
+        }
+        endLine()
+        return String(decoding: out, as: UTF8.self)
     }
 }

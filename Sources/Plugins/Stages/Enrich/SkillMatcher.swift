@@ -7,19 +7,38 @@ import PipelineCore
 /// Node.js keep their punctuation, and "Go" counts only as written with a capital and not as
 /// in "go to".
 ///
+/// Works on the text's bytes, words found by hash of their lower-cased bytes: every
+/// description of a run is searched, and a String per word cost 170 µs a posting.
+///
 /// ```swift
 /// SkillMatcher.shared.skills(in: "Senior Golang dev, Postgres and K8s; C# a plus")
 /// // ["go", "postgresql", "kubernetes", "c#"]
 /// ```
 public struct SkillMatcher: Sendable {
-    /// Alias or name (lower-cased, words joined by one space) -> canonical name.
+    /// A name or alias, as the lower-cased bytes of its words.
+    struct Entry: Sendable {
+        let words: [[UInt8]]
+        let canonical: String
+    }
+
+    /// Entries by the hash of their first word, longest first ("ruby on rails" before "ruby").
+    let byFirstWord: [UInt64: [Entry]]
+    /// Alias or name -> canonical name.
     let names: [String: String]
-    /// The most words any name has.
-    let longest: Int
+    /// Names that are also common words ("react", "express", "spring"): they count only written
+    /// with a capital.
+    let capitalizedOnly: Set<String>
 
     /// The shipped dictionary, with `extra` (alias -> canonical name) over it.
     public init(extra: [String: String] = [:]) throws {
-        struct File: Decodable { let skills: [String: [String]] }
+        struct File: Decodable {
+            let skills: [String: [String]]
+            let capitalizedOnly: [String]?
+            enum CodingKeys: String, CodingKey {
+                case skills
+                case capitalizedOnly = "capitalized_only"
+            }
+        }
         guard let url = Bundle.module.url(forResource: "skills", withExtension: "json", subdirectory: "Skills") else {
             throw ConfigValueError("the skills dictionary is missing from the build")
         }
@@ -30,8 +49,15 @@ public struct SkillMatcher: Sendable {
             for alias in aliases { names[alias] = canonical }
         }
         for (alias, canonical) in extra { names[alias.lowercased()] = canonical.lowercased() }
+        var byFirstWord: [UInt64: [Entry]] = [:]
+        for (name, canonical) in names {
+            let words = name.split(separator: " ").map { Array($0.utf8) }
+            guard let first = words.first else { continue }
+            byFirstWord[Self.hash(first[...]), default: []].append(Entry(words: words, canonical: canonical))
+        }
+        self.byFirstWord = byFirstWord.mapValues { $0.sorted { $0.words.count > $1.words.count } }
         self.names = names
-        longest = names.keys.map { $0.split(separator: " ").count }.max() ?? 1
+        capitalizedOnly = Set(file.capitalizedOnly ?? [])
     }
 
     /// The canonical name of a skill another stage found, or the name itself.
@@ -41,73 +67,92 @@ public struct SkillMatcher: Sendable {
 
     /// The canonical skills named in `text`, in order of first mention, each once.
     public func skills(in text: String) -> [String] {
-        // "C#/.NET" and "Python/Django" are two names; "CI/CD" and "PL/SQL" are one.
-        let words = Self.words(text).flatMap { word -> [Word] in
-            guard word.lower.contains("/"), names[word.lower] == nil else { return [word] }
-            return word.written.split(separator: "/").map { Word(written: String($0), lower: $0.lowercased()) }
+        let written = Array(text.utf8)
+        let lower = written.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        var words: [Range<Int>] = []
+        for word in Self.words(lower) {
+            // "C#/.NET" and "Python/Django" are two names; "CI/CD" and "PL/SQL" are one.
+            if lower[word].contains(0x2F), entry(for: [word], in: lower) == nil {
+                var start = word.lowerBound
+                for i in word where lower[i] == 0x2F {
+                    if i > start { words.append(start..<i) }
+                    start = i + 1
+                }
+                if start < word.upperBound { words.append(start..<word.upperBound) }
+            } else {
+                words.append(word)
+            }
         }
         var found: [String] = []
         var i = 0
         while i < words.count {
-            var matched = 0
-            // The longest phrase first: "ruby on rails" before "ruby".
-            for length in stride(from: min(longest, words.count - i), through: 1, by: -1) {
-                let phrase = words[i..<(i + length)].map(\.lower).joined(separator: " ")
-                guard let skill = names[phrase] else { continue }
-                if skill == "go", !Self.isLanguageGo(words, at: i, phrase: phrase) { continue }
-                // A one-letter name (C, R) only as a capital standing alone.
-                if phrase.utf8.count == 1, words[i].written != phrase.uppercased() { continue }
-                if !found.contains(skill) { found.append(skill) }
-                matched = length
-                break
+            var matched = 1
+            if let candidates = byFirstWord[Self.hash(lower[words[i]])] {
+                for entry in candidates where i + entry.words.count <= words.count {
+                    guard entry.words.indices.allSatisfy({ lower[words[i + $0]].elementsEqual(entry.words[$0]) }) else { continue }
+                    if entry.canonical == "go", !Self.isLanguageGo(written, lower, words, at: i, alias: entry.words) { continue }
+                    if capitalizedOnly.contains(String(decoding: entry.words[0], as: UTF8.self)),
+                       written[words[i].lowerBound] == lower[words[i].lowerBound] { continue }
+                    // A one-letter name (C, R) only as a capital standing alone.
+                    if entry.words.count == 1, entry.words[0].count == 1, written[words[i].lowerBound] == lower[words[i].lowerBound] { continue }
+                    if !found.contains(entry.canonical) { found.append(entry.canonical) }
+                    matched = entry.words.count
+                    break
+                }
             }
-            i += max(matched, 1)
+            i += matched
         }
         return found
     }
 
+    private func entry(for words: [Range<Int>], in lower: [UInt8]) -> Entry? {
+        guard let first = words.first else { return nil }
+        return byFirstWord[Self.hash(lower[first])]?.first { entry in
+            entry.words.count == words.count && entry.words.indices.allSatisfy { lower[words[$0]].elementsEqual(entry.words[$0]) }
+        }
+    }
+
     /// "Go" the language: "golang", or "Go"/"GO" written so, not followed by a word that makes
     /// it the verb.
-    static func isLanguageGo(_ words: [Word], at index: Int, phrase: String) -> Bool {
-        if phrase != "go" { return true }
-        guard words[index].written == "Go" || words[index].written == "GO" else { return false }
-        let next = index + 1 < words.count ? words[index + 1].lower : ""
+    static func isLanguageGo(_ written: [UInt8], _ lower: [UInt8], _ words: [Range<Int>], at index: Int, alias: [[UInt8]]) -> Bool {
+        guard alias == [Array("go".utf8)] else { return true }
+        guard written[words[index].lowerBound] == UInt8(ascii: "G") else { return false }
+        guard index + 1 < words.count else { return true }
+        let next = String(decoding: lower[words[index + 1]], as: UTF8.self)
         return !["to", "ahead", "live", "through", "beyond", "further", "above", "with", "for", "get", "and"].contains(next)
     }
 
-    /// One word as written and lower-cased.
-    struct Word {
-        let written: String
-        let lower: String
+    /// Word ranges split on white space and punctuation, keeping what makes a technology's
+    /// name: `+` and `#` (C++, C#), a leading or inner `.` (.NET, Node.js), `/` inside (CI/CD,
+    /// PL/SQL), inner `-` (objective-c) and `&` (R&D, which is no R); trailing `.`, `-`, `/` and
+    /// `&` are punctuation.
+    static func words(_ bytes: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = -1
+        func close(_ end: Int) {
+            guard start >= 0 else { return }
+            var last = end
+            while last > start, [0x2E, 0x2D, 0x2F, 0x26].contains(bytes[last - 1]) { last -= 1 }
+            if last > start { out.append(start..<last) }
+            start = -1
+        }
+        for (i, byte) in bytes.enumerated() {
+            let kept = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte >= 0x80
+                || byte == 0x2B || byte == 0x23 || byte == 0x2E || byte == 0x2D || byte == 0x2F || byte == 0x26
+            if kept {
+                if start < 0 { start = i }
+            } else {
+                close(i)
+            }
+        }
+        close(bytes.count)
+        return out
     }
 
-    /// Words split on white space and punctuation, keeping what makes a technology's name:
-    /// `+` and `#` at the end (C++, C#), a leading or inner `.` (.NET, Node.js), `/` inside
-    /// (CI/CD, PL/SQL), inner `-` (objective-c) and `&` (R&D).
-    static func words(_ text: String) -> [Word] {
-        var out: [Word] = []
-        var current: [UInt8] = []
-        func close() {
-            // Trailing dots and dashes are sentence punctuation, not part of the name.
-            while let last = current.last, last == 0x2E || last == 0x2D || last == 0x2F || last == 0x26 { current.removeLast() }
-            if !current.isEmpty {
-                let written = String(decoding: current, as: UTF8.self)
-                out.append(Word(written: written, lower: written.lowercased()))
-            }
-            current.removeAll(keepingCapacity: true)
-        }
-        for byte in text.utf8 {
-            let letterOrDigit = (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) || byte >= 0x80
-            if letterOrDigit || byte == 0x2B || byte == 0x23 {
-                current.append(byte)
-            } else if byte == 0x2E || byte == 0x2D || byte == 0x2F || byte == 0x26 {
-                // Kept inside a word: "Node.js", "CI/CD", and "R&D", which is no R.
-                current.append(byte)
-            } else {
-                close()
-            }
-        }
-        close()
-        return out
+    /// FNV-1a over a word's bytes.
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return h
     }
 }

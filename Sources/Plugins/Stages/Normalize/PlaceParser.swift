@@ -73,7 +73,9 @@ struct PlaceParser: Sendable {
         for word in ["remote", "télétravail", "work from home", "wfh"] where lower.has(word) {
             location.remote = true
         }
-        for word in ["remote", "hybrid", "hybride", "on-site", "onsite", "télétravail", "work from home", "wfh", "anywhere in", "anywhere"] {
+        // Foundation's replacing only where there is something to replace: it cost a fifth of
+        // normalizing a posting when run for every word on every place.
+        for word in ["remote", "hybrid", "hybride", "on-site", "onsite", "télétravail", "work from home", "wfh", "anywhere in", "anywhere"] where lower.has(word) {
             lower = lower.replacingOccurrences(of: word, with: " ")
         }
         let parts = lower.split(whereSeparator: { ",()/|–—-;".contains($0) }).map { $0.trimmed }.filter { !$0.isEmpty }
