@@ -1,6 +1,7 @@
 import PipelineCore
 
-/// Adds what can be inferred about a posting: `skills` from the title and description (a shipped
+/// Adds what can be inferred about a posting: the role type of a title outside the taxonomy
+/// from weighted keywords (`RoleRules`, extended by `role_rules:`), `skills` from the title and description (a shipped
 /// dictionary with aliases, extended by `skills:`), the seniority a description's experience
 /// requirement implies when the title names none (`extra.seniority_basis: description`), and
 /// `salary_band`: a posted salary annualized (`basis: posted`), otherwise the band table's figure
@@ -18,7 +19,7 @@ import PipelineCore
 /// ```
 public struct EnrichStage: Stage {
     public static let type = "enrich"
-    public static let summary = "Adds skills, seniority from descriptions and salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
+    public static let summary = "Adds role types from keywords, skills, seniority from descriptions and salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
 
     /// Options of the `enrich` stage: overrides of the shipped band table.
     public struct Options: PluginOptions {
@@ -32,6 +33,10 @@ public struct EnrichStage: Stage {
         public var cityFactors: [String: Double]?
         /// More skill names: alias -> canonical name.
         public var skills: [String: String]?
+        /// Role-type keyword weights over the shipped ones: role type -> keyword -> weight.
+        public var roleRules: [String: [String: Double]]?
+        /// The least keyword score that names a role type.
+        public var roleThreshold: Double?
 
         public static let optionHelp = [
             "hours_per_year": "hours of a working year, for hourly salaries (default 2080)",
@@ -39,12 +44,16 @@ public struct EnrichStage: Stage {
             "us_bands": "USD bands for postings in the United States, in the same form",
             "city_factors": "city -> factor its bands are multiplied by, e.g. { toronto: 1.1 }",
             "skills": "more skills: alias -> canonical name, e.g. { sfdc: salesforce, apex: apex }",
+            "role_rules": "keyword weights for titles outside the taxonomy: role type -> keyword -> weight (0 removes one)",
+            "role_threshold": "the least keyword score that names a role type (default 4)",
         ]
 
         enum CodingKeys: String, CodingKey {
             case bands, skills
             case hoursPerYear = "hours_per_year"
             case usBands = "us_bands"
+            case roleRules = "role_rules"
+            case roleThreshold = "role_threshold"
             case cityFactors = "city_factors"
         }
     }
@@ -52,6 +61,7 @@ public struct EnrichStage: Stage {
     let table: BandTable
     let hoursPerYear: Double
     let skills: SkillMatcher
+    let roles: RoleRules
 
     public init(options: Options, context: StageContext) throws {
         var table = BandTable.defaults
@@ -67,6 +77,23 @@ public struct EnrichStage: Stage {
         }
         self.table = table
         skills = try SkillMatcher(extra: options.skills ?? [:])
+        var roles = RoleRules.defaults
+        for (name, keywords) in options.roleRules ?? [:] {
+            guard let role = RoleType(rawValue: name), role != .other else {
+                let names = RoleType.allCases.filter { $0 != .other }.map(\.rawValue)
+                var message = "role_rules.\(name): not a role type"
+                if let near = Suggestion.closest(to: name, among: names) { message += " (did you mean '\(near)'?)" }
+                throw ConfigValueError(message)
+            }
+            for (keyword, weight) in keywords {
+                roles.weights[role, default: [:]][keyword.lowercased()] = weight == 0 ? nil : weight
+            }
+        }
+        if let threshold = options.roleThreshold {
+            guard threshold > 0 else { throw ConfigValueError("role_threshold: give a positive score") }
+            roles.threshold = threshold
+        }
+        self.roles = roles
     }
 
     /// Applies a pipeline file's bands over the shipped ones, entry by entry.
@@ -103,6 +130,10 @@ public struct EnrichStage: Stage {
     func enrich(_ posting: JobPosting) -> JobPosting {
         var p = posting
         var notes: [String: String] = [:]
+        // A title outside the taxonomy: the keyword rules over title and description.
+        if p.roleType == nil || p.roleType == .other {
+            p.roleType = roles.roleType(title: p.title ?? "", description: p.descriptionText ?? p.descriptionHTML ?? "")
+        }
         // Skills named in the title and the description, after those the title's brackets gave.
         var found: [String] = []
         for skill in (p.skills ?? []).map(skills.canonical) where !found.contains(skill) { found.append(skill) }
