@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PipelineCore
 import Plugins
 
-/// `syndicate normalize-title TITLE...`: what the normalize stage makes of titles, one JSON line
-/// each, for operators checking a feed's titles.
-struct NormalizeTitleCommand: ParsableCommand {
+/// `syndicate normalize-title TITLE...`: what the normalize and enrich stages (with their
+/// shipped tables) make of titles, one JSON line each in the record's own field names, for
+/// operators checking a feed's titles.
+struct NormalizeTitleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "normalize-title",
-        abstract: "Print, one JSON line per title, what the normalize stage makes of it."
+        abstract: "Print, one JSON line per title, what the normalize and enrich stages make of it."
     )
 
     @Argument(help: "Titles as a feed writes them (quote each).")
@@ -24,7 +26,7 @@ struct NormalizeTitleCommand: ParsableCommand {
         if titles.isEmpty && file == nil { throw ValidationError("give titles, or --file with one title per line") }
     }
 
-    func run() throws {
+    func run() async throws {
         var all = titles
         if let file {
             let data: Data
@@ -47,37 +49,22 @@ struct NormalizeTitleCommand: ParsableCommand {
             print("\(all.count) titles in \(String(format: "%.3f", seconds)) s: \(Int(Double(all.count) / max(seconds, 1e-9))) titles/s on one core; \(canonical) matched the taxonomy")
             return
         }
-        for raw in all {
-            let result = TitleNormalizer.shared.normalize(raw)
-            var w = JSONWriter()
-            w.beginObject()
-            w.key("title_raw"); w.string(raw)
-            w.key("title"); w.string(result.title)
-            if let canonical = result.canonical {
-                w.key("title_canonical"); w.string(canonical.title)
-            }
-            if let seniority = result.seniority {
-                w.key("seniority"); w.string(seniority.rawValue)
-            }
-            w.key("role_type"); w.string((result.canonical?.roleType ?? .other).rawValue)
-            if let canonical = result.canonical, canonical.noc != nil || canonical.onet != nil {
-                w.key("occupation")
-                w.beginObject()
-                if let noc = canonical.noc { w.key("noc"); w.string(noc) }
-                if let onet = canonical.onet { w.key("onet"); w.string(onet) }
-                w.endObject()
-            }
-            if !result.skills.isEmpty {
-                w.key("skills"); w.beginArray()
-                for skill in result.skills { w.string(skill) }
-                w.endArray()
-            }
-            if let place = result.place { w.key("location_text"); w.string(place) }
-            if let remote = result.remote { w.key("remote"); w.bool(remote) }
-            if let salary = result.salary { w.key("salary_text"); w.string(salary) }
-            if let type = result.employmentType { w.key("employment_type"); w.string(type.rawValue) }
-            w.endObject()
-            print(w.string)
+        // The stages themselves, so that what is printed is what a run would make of the title.
+        let context = StageContext(label: "normalize-title", baseDirectory: URL(fileURLWithPath: "."), logger: Logger(label: "syndicate"))
+        let normalize = try NormalizeStage(options: NormalizeStage.Options(), context: context)
+        let enrich = try EnrichStage(options: EnrichStage.Options(), context: context)
+        let run = RunContext(logger: Logger(label: "syndicate"), rejectsFile: nil)
+        for (index, raw) in all.enumerated() {
+            let posting = JobPosting(id: "\(index)", source: "cli", sourceID: "\(index)", title: raw)
+            let normalized = try await normalize.process([posting], run: run)
+            guard var result = try await enrich.process(normalized, run: run).first else { continue }
+            // The id and source are this command's, not the title's.
+            result.id = nil
+            result.source = nil
+            result.sourceID = nil
+            var writer = JSONWriter()
+            result.writeJSON(to: &writer)
+            print(writer.string)
         }
     }
 }

@@ -207,5 +207,17 @@ struct NormalizeTitleCLITests {
         #expect(lines[0]?["seniority"] as? String == "senior")
         #expect(lines[0]?["role_type"] as? String == "backend_engineer")
         #expect(lines[1]?["title_canonical"] as? String == "Database Administrator")
+        // The enrich stage's part: the band (Toronto's factor on the senior figures).
+        let band = lines[0]?["salary_band"] as? [String: Any]
+        #expect(band?["min"] as? Int == 110_000 && band?["max"] as? Int == 165_000 && band?["basis"] as? String == "estimated")
+        #expect((lines[0]?["location"] as? [String: Any])?["city"] as? String == "Toronto")
+    }
+
+    @Test("a title outside the taxonomy gets its role type from keywords")
+    func keywords() throws {
+        let result = try CLI.run(["normalize-title", "Kubernetes Platform Specialist"])
+        let line = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(line?["role_type"] as? String == "devops_engineer")
+        #expect(line?["skills"] as? [String] == ["kubernetes"])
     }
 }

@@ -48,6 +48,9 @@ public struct EnrichStage: Stage {
             "role_threshold": "the least keyword score that names a role type (default 4)",
         ]
 
+        /// The shipped tables alone.
+        public init() {}
+
         enum CodingKeys: String, CodingKey {
             case bands, skills
             case hoursPerYear = "hours_per_year"

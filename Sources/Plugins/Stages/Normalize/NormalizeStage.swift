@@ -29,6 +29,9 @@ public struct NormalizeStage: Stage {
             "misspellings": "more misspellings: written form -> the word meant",
             "abbreviations": "more abbreviations: token -> the words it stands for",
         ]
+
+        /// The shipped tables alone.
+        public init() {}
     }
 
     /// One canonical title a pipeline file adds.
