@@ -1,0 +1,57 @@
+/// A 64-bit SimHash of a text's word shingles: near-identical descriptions (a line added, a
+/// word changed, tracking text appended) have hashes a few bits apart, different ones about 32.
+///
+/// Dedupe compares descriptions by Hamming distance of these, within blocks of postings that
+/// already share company, title, seniority and place, so no text is compared with every other.
+///
+/// ```swift
+/// let a = SimHash(text: description), b = SimHash(text: repost)
+/// a.distance(to: b) <= 3   // near-identical
+/// ```
+public struct SimHash: Sendable, Hashable {
+    /// The hash.
+    public let value: UInt64
+
+    /// Hashes the text's lower-cased words, three at a time (single words when it has fewer).
+    public init(text: String, shingle: Int = 3) {
+        var words: [UInt64] = []
+        var current: UInt64 = 0xcbf2_9ce4_8422_2325
+        var inWord = false
+        for byte in text.utf8 {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) || lower >= 0x80 {
+                current = (current ^ UInt64(lower)) &* 0x0000_0100_0000_01b3
+                inWord = true
+            } else if inWord {
+                words.append(current)
+                current = 0xcbf2_9ce4_8422_2325
+                inWord = false
+            }
+        }
+        if inWord { words.append(current) }
+        var counts = [Int](repeating: 0, count: 64)
+        let size = min(shingle, max(words.count, 1))
+        if words.count >= size, !words.isEmpty {
+            for start in 0...(words.count - size) {
+                var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+                for word in words[start..<(start + size)] { h = Self.mix(h ^ word) }
+                for bit in 0..<64 { counts[bit] += (h >> UInt64(bit)) & 1 == 1 ? 1 : -1 }
+            }
+        }
+        var value: UInt64 = 0
+        for bit in 0..<64 where counts[bit] > 0 { value |= 1 << UInt64(bit) }
+        self.value = value
+    }
+
+    /// Bits that differ.
+    public func distance(to other: SimHash) -> Int {
+        (value ^ other.value).nonzeroBitCount
+    }
+
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

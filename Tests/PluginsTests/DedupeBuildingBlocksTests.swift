@@ -1,0 +1,52 @@
+@testable import Plugins
+import Testing
+
+@Suite("Dedupe's building blocks: company keys and description hashes")
+struct DedupeBuildingBlocksTests {
+    @Test("legal forms, case, accents and punctuation do not make another company", arguments: [
+        ("ACME, Inc.", "Acme Corporation"),
+        ("Acme Inc", "acme"),
+        ("Les Technologies Acme Ltée", "Les technologies ACME ltee"),
+        ("Müller GmbH", "Muller"),
+        ("Shopify Inc.", "SHOPIFY"),
+        ("Globex S.A.", "Globex SA"),
+    ])
+    func sameCompany(a: String, b: String) {
+        #expect(CompanyName.key(a) == CompanyName.key(b))
+        #expect(!CompanyName.key(a).isEmpty)
+    }
+
+    @Test("different companies stay different, and a name that is only a legal word is kept", arguments: [
+        ("Acme Software", "Acme Hardware"),
+        ("Globex", "Initech"),
+    ])
+    func differentCompanies(a: String, b: String) {
+        #expect(CompanyName.key(a) != CompanyName.key(b))
+    }
+
+    @Test("a name that is only a legal word is not emptied")
+    func legalWordAlone() {
+        #expect(CompanyName.key("Company") == "company")
+    }
+
+    static let description = """
+        Acme is hiring a Back-End Developer in Toronto. You will design and build APIs in Go and Python, \
+        run services on Kubernetes, and work with PostgreSQL and Kafka. We offer a pension, dental \
+        benefits, flexible hours and a yearly learning budget. Apply with your resume and a short note.
+        """
+
+    @Test("near-identical descriptions hash a few bits apart; different ones far apart")
+    func simHash() {
+        let base = SimHash(text: Self.description)
+        let reposted = SimHash(text: Self.description.replacingOccurrences(of: "a short note", with: "a cover letter") + " Ref: 12345")
+        let recased = SimHash(text: Self.description.uppercased())
+        let other = SimHash(text: """
+            Globex seeks a Data Analyst for its Calgary office to build dashboards in Tableau and SQL, \
+            report to the finance team, and maintain the warehouse. Hybrid work, three days in office.
+            """)
+        #expect(base.distance(to: recased) == 0)
+        #expect(base.distance(to: reposted) <= 8)
+        #expect(base.distance(to: other) >= 20)
+        #expect(SimHash(text: "").value == 0)
+    }
+}
