@@ -23,6 +23,7 @@ public enum Plugins {
         // Stages
         r.register(stage: NormalizeStage.self)
         r.register(stage: EnrichStage.self)
+        r.register(stage: DedupeStage.self)
         r.register(stage: FilterStage.self)
         r.register(stage: SetStage.self)
         // Sinks

@@ -17,6 +17,11 @@ struct NormalizeFieldsTests {
         ("Springfield, IL", "Springfield", "IL", "US", nil),
         ("Nova Scotia", nil, "NS", "CA", nil),
         ("Remote (US)", nil, nil, "US", true),
+        ("Québec, QC", "Québec", "QC", "CA", nil),
+        ("Québec, Quebec, Canada", "Québec", "QC", "CA", nil),
+        ("New York, New York, United States", "New York", "NY", "US", nil),
+        ("Quebec", nil, "QC", "CA", nil),
+        ("Anywhere in Canada", nil, nil, "CA", true),
     ] as [(String, String?, String?, String?, Bool?)])
     func places(text: String, city: String?, region: String?, country: String?, remote: Bool?) {
         let place = PlaceParser.shared.parse(text)

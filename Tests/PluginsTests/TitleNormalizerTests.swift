@@ -66,6 +66,7 @@ enum LabelledTitles {
 
     static let handWritten: [Case] = [
         Case(raw: "Sr. back end developper!!! (m/f/d) - Toronto, ON", canonical: "Back-End Developer", seniority: .senior, role: .backendEngineer),
+        Case(raw: "Senior Q.A. Engineer", canonical: "QA Engineer", seniority: .senior, role: .qaEngineer),
         Case(raw: "Développeur back-end", canonical: "Back-End Developer", seniority: nil, role: .backendEngineer),
         Case(raw: "Développeur back-end sénior", canonical: "Back-End Developer", seniority: .senior, role: .backendEngineer),
         Case(raw: "Administrateur de bases de données", canonical: "Database Administrator", seniority: nil, role: .databaseAdministrator),

@@ -13,6 +13,11 @@ public final class RunContext: Sendable {
     public let logger: Logger
     /// When the run started.
     public let startedAt: Date
+    /// The postings earlier runs left active, for stages that compare with them (dedupe); nil
+    /// when the run has no state to compare with.
+    public let earlierPostings: (any EarlierPostings)?
+    /// The pipeline's source names in the file's order, for stages that break ties by it.
+    public let sourceNames: [String]
     private let state: Mutex<State>
     private let rejectsFile: URL?
 
@@ -30,11 +35,16 @@ public final class RunContext: Sendable {
         var keptWarnings: [String] = []
         var rejectsHandle: FileHandle?
         var rejectsWriteFailed = false
+        var merges: [MergeRequest] = []
     }
 
     /// Creates the context; rejects go to `rejectsFile` (created on the first reject) when given.
-    public init(logger: Logger, rejectsFile: URL?, startedAt: Date = Date()) {
+    public init(
+        logger: Logger, rejectsFile: URL?, startedAt: Date = Date(), earlierPostings: (any EarlierPostings)? = nil, sourceNames: [String] = []
+    ) {
         self.logger = logger
+        self.sourceNames = sourceNames
+        self.earlierPostings = earlierPostings
         self.rejectsFile = rejectsFile
         self.startedAt = startedAt
         self.state = Mutex(State())
@@ -73,6 +83,19 @@ public final class RunContext: Sendable {
             if s.keptWarnings.count < Self.keptWarnings { s.keptWarnings.append("source '\(source)': \(message)") }
         }
         logger.debug("source '\(source)': \(message)")
+    }
+
+    /// Asks for postings to be merged when the run is applied (dedupe's findings).
+    public func requestMerges(_ requests: [MergeRequest]) {
+        state.withLock { $0.merges.append(contentsOf: requests) }
+    }
+
+    /// The merges asked for so far, handed over once.
+    public func takeMergeRequests() -> [MergeRequest] {
+        state.withLock { s in
+            defer { s.merges = [] }
+            return s.merges
+        }
     }
 
     /// Closes the rejects file; returns its location if anything was written.

@@ -27,11 +27,16 @@ public protocol Stage: Sendable {
     func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting]
     /// Called once after the last batch; returns postings held back until then.
     func finish(run: RunContext) async throws -> [JobPosting]
+    /// Figures of the stage's own for the run report (dedupe's duplicates per rule), read after
+    /// `finish`.
+    var counters: [String: Int] { get }
 }
 
 extension Stage {
     /// Stages hold nothing back by default.
     public func finish(run: RunContext) async throws -> [JobPosting] { [] }
+    /// Stages have no figures of their own by default.
+    public var counters: [String: Int] { [:] }
 }
 
 /// What a stage knows about its place in the pipeline.

@@ -10,7 +10,8 @@
 /// h.hex   // 16 hex digits
 /// ```
 public struct StableHash: Sendable {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// The hash so far.
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// A fresh hash.
     public init() {}

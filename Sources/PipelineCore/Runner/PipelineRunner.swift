@@ -100,7 +100,9 @@ public struct PipelineRunner: Sendable {
             _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: \(error)")
             return
         }
-        let context = RunContext(logger: logger, rejectsFile: options.rejectsFile, startedAt: started)
+        let context = RunContext(
+            logger: logger, rejectsFile: options.rejectsFile, startedAt: started,
+            earlierPostings: StoreEarlierPostings(store: store, pipeline: pipeline.name), sourceNames: pipeline.sources.map(\.name))
         var stageReports = pipeline.stages.map { RunReport.StageReport(type: $0.type, received: 0, sent: 0, durationSeconds: 0) }
         let channel = AsyncChannel<[JobPosting]>()
         let outcomes = OutcomeBox(count: pipeline.sources.count)
@@ -133,6 +135,16 @@ public struct PipelineRunner: Sendable {
                 stageReports[index].durationSeconds += seconds(since: clock)
                 let out = try await applyStages(held, from: index + 1, context: context, reports: &stageReports)
                 try await store.stage(out, pipeline: pipeline.name, runID: runID)
+                let counters = pipeline.stages[index].stage.counters
+                if !counters.isEmpty { stageReports[index].counts = counters }
+                // What dedupe found is merged in the store, where every staged record is; the
+                // time counts as the stage's.
+                let merges = context.takeMergeRequests()
+                if !merges.isEmpty {
+                    let clock = ContinuousClock.now
+                    try await store.merge(merges, pipeline: pipeline.name)
+                    stageReports[index].durationSeconds += seconds(since: clock)
+                }
             }
         } catch is CancellationError {
         } catch {

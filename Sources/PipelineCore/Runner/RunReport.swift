@@ -33,6 +33,8 @@ public struct RunReport: Sendable, Codable {
         public var received: Int
         public var sent: Int
         public var durationSeconds: Double
+        /// The stage's own figures, when it has any (dedupe: duplicates per rule).
+        public var counts: [String: Int]? = nil
     }
 
     /// One sink's figures.

@@ -19,7 +19,8 @@ import Glibc
 /// try reorder.drain { record in print(record); return true }
 /// ```
 final class BucketReorder {
-    private let directory: URL
+    /// Where its bucket files live; removed with it.
+    let directory: URL
     private let perBucket: Int
     private var files: [Int32]
     private var buffers: [[UInt8]]

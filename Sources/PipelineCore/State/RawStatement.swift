@@ -79,6 +79,11 @@ struct RawStatement {
         return [UInt8](UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// The current row's column as text.
+    func text(_ column: Int32) -> String {
+        String(decoding: bytes(column), as: UTF8.self)
+    }
+
     /// Whether the current row's column holds exactly `bytes`.
     func column(_ column: Int32, equals bytes: [UInt8]) -> Bool {
         let count = Int(sqlite3_column_bytes(handle, column))

@@ -217,6 +217,8 @@ public final class SQLiteStateStore: StateStore {
                     valid_through TEXT,
                     date_posted TEXT
                 );
+                DROP TABLE IF EXISTS temp.merged_away;
+                CREATE TEMP TABLE merged_away (id TEXT PRIMARY KEY);
                 """)
         }
     }
@@ -237,46 +239,8 @@ public final class SQLiteStateStore: StateStore {
     public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
         guard !postings.isEmpty else { return }
         try transaction { db in
-            let known = try RawStatement(db, sql: "SELECT hash, record, active, missing_runs FROM postings WHERE pipeline = ? AND id = ?")
-            let record = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
-            let staged = try RawStatement(db, sql: """
-                INSERT INTO staged (id, source, hash, record, change, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            var writer = JSONWriter()
-            for posting in postings {
-                guard let id = posting.id else { continue }
-                writer.reset()
-                posting.writeJSON(to: &writer)
-                let hash = ContentHash(bytes: writer.bytes).bytes
-                var change = Change.new
-                var number: Int64?
-                known.bind(1, pipeline)
-                known.bind(2, id)
-                if try known.step() {
-                    if known.column(0, equals: hash), !known.isNull(1) {
-                        number = known.int(1)
-                        change = (known.int(2) == 1 && known.int(3) == 0) ? .unchanged : .returning
-                    } else {
-                        change = .changed
-                    }
-                }
-                known.reset()
-                if number == nil {
-                    record.bind(1, pipeline)
-                    record.bind(2, blob: hash)
-                    record.bind(3, utf8: writer.bytes)
-                    try record.execute()
-                    number = db.lastInsertedRowID
-                }
-                staged.bind(1, id)
-                staged.bind(2, posting.source ?? "")
-                staged.bind(3, blob: hash)
-                staged.bind(4, number ?? 0)
-                staged.bind(5, Int64(change.rawValue))
-                staged.bind(6, posting.validThrough.map(RFC3339.format))
-                staged.bind(7, posting.datePosted.map(RFC3339.format))
-                try staged.execute()
-            }
+            let stager = try Stager(db, pipeline: pipeline)
+            for posting in postings { try stager.stage(posting) }
         }
     }
 
@@ -344,6 +308,17 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "DELETE FROM records WHERE n IN (SELECT record FROM staged WHERE change IN (0, 2) AND \(earlier))")
             try db.execute(sql: "DELETE FROM staged WHERE \(earlier)")
         }
+        // Postings of earlier runs that dedupe merged into another leave the active set (the
+        // survivor lists them in its duplicates), before anything counts them as missing.
+        var mergedAway: [String: Int] = [:]
+        if try db.tableExists("merged_away", in: "temp") {
+            let absorbed = "pipeline = ? AND active = 1 AND id IN (SELECT id FROM merged_away)"
+            for row in try Row.fetchAll(db, sql: "SELECT source, COUNT(*) AS n FROM postings WHERE \(absorbed) GROUP BY source", arguments: [p]) {
+                let source: String = row["source"]
+                mergedAway[source, default: 0] += row["n"] as Int
+            }
+            try db.execute(sql: "UPDATE postings SET active = 0, expired_at = ?, expire_reason = 'duplicate' WHERE \(absorbed)", arguments: [now, p])
+        }
         for source in plan.sources where source.result == .complete {
             var c = SourceCounts()
             let s = source.name
@@ -389,6 +364,10 @@ public final class SQLiteStateStore: StateStore {
             c.expired = db.changesCount
             counts[s] = c
         }
+        for (source, n) in mergedAway {
+            counts[source, default: SourceCounts()].expired += n
+            counts[source, default: SourceCounts()].merged += n
+        }
         // Whatever its source did, a posting past its valid_through leaves the active set.
         for row in try Row.fetchAll(db, sql: """
             SELECT source, COUNT(*) AS n FROM postings
@@ -426,6 +405,7 @@ public final class SQLiteStateStore: StateStore {
                 """, arguments: [jsonArray(sources)])
             try db.execute(sql: "DROP TABLE temp.staged")
         }
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.merged_away")
         try db.execute(sql: "DELETE FROM open_runs WHERE pipeline = ?", arguments: [pipeline])
     }
 

@@ -21,6 +21,13 @@ public protocol StateStore: Sendable {
     func beginRun(pipeline: String, runID: String) async throws
     /// Stages postings that the stages put out; nothing changes in the active set yet.
     func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws
+    /// Visits the postings earlier runs left active (not this run's staged ones), for dedupe.
+    func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws
+    /// Collapses the staged (and earlier active) postings each request names into its survivor,
+    /// merged by `PostingMerge`; postings a request names that are neither staged nor active
+    /// (a later stage dropped them) are left out. Returns how many postings were merged away.
+    @discardableResult
+    func merge(_ requests: [MergeRequest], pipeline: String) async throws -> Int
     /// Opens the run's transaction and applies the run in it: merges what the successful sources
     /// staged, expires what they stopped listing and what is past its `valid_through`, records
     /// the sources' states and the run. Nothing is visible to others until `commit`.
@@ -169,6 +176,8 @@ public struct SourceCounts: Sendable, Codable, Hashable {
     public var updated = 0
     public var unchanged = 0
     public var expired = 0
+    /// Postings of earlier runs that this run found to duplicate another (counted in `expired`).
+    public var merged = 0
     public init() {}
 }
 

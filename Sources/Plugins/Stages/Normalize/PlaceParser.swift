@@ -70,7 +70,7 @@ struct PlaceParser: Sendable {
     func parse(_ text: String) -> Location {
         var location = Location(text: text)
         var lower = text.lowercased()
-        for word in ["remote", "télétravail", "work from home", "wfh"] where lower.has(word) {
+        for word in ["remote", "télétravail", "work from home", "wfh", "anywhere"] where lower.has(word) {
             location.remote = true
         }
         // Foundation's replacing only where there is something to replace: it cost a fifth of
@@ -96,6 +96,10 @@ struct PlaceParser: Sendable {
             } else if cityPart == nil {
                 cityPart = part
             }
+        }
+        // "Québec, QC" and "New York, New York": a city named after its region, written first.
+        if cityPart == nil, regionNames.count >= 2, parts.first == regionNames[0], cities[regionNames[0]] != nil {
+            cityPart = regionNames.removeFirst()
         }
         // A region code that two countries share (CA) is read by the country given, else as
         // Canadian when it is a province name or the city says so.

@@ -1,0 +1,60 @@
+import GRDB
+
+extension SQLiteStateStore {
+    /// Writes postings into the run's staging table, deciding for each with one lookup whether it
+    /// is new, unchanged, changed or returning, and writing its record only when it is needed.
+    /// Shared by staging a batch and by staging the postings a merge produces.
+    struct Stager {
+        let db: Database
+        let pipeline: String
+        let known: RawStatement
+        let record: RawStatement
+        let staged: RawStatement
+
+        init(_ db: Database, pipeline: String) throws {
+            self.db = db
+            self.pipeline = pipeline
+            known = try RawStatement(db, sql: "SELECT hash, record, active, missing_runs FROM postings WHERE pipeline = ? AND id = ?")
+            record = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
+            staged = try RawStatement(db, sql: """
+                INSERT INTO staged (id, source, hash, record, change, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+
+        /// Stages one posting; a posting without an id is skipped (sources always give one).
+        func stage(_ posting: JobPosting) throws {
+            guard let id = posting.id else { return }
+            var writer = JSONWriter()
+            posting.writeJSON(to: &writer)
+            let hash = ContentHash(bytes: writer.bytes).bytes
+            var change = Change.new
+            var number: Int64?
+            known.bind(1, pipeline)
+            known.bind(2, id)
+            if try known.step() {
+                if known.column(0, equals: hash), !known.isNull(1) {
+                    number = known.int(1)
+                    change = (known.int(2) == 1 && known.int(3) == 0) ? .unchanged : .returning
+                } else {
+                    change = .changed
+                }
+            }
+            known.reset()
+            if number == nil {
+                record.bind(1, pipeline)
+                record.bind(2, blob: hash)
+                record.bind(3, utf8: writer.bytes)
+                try record.execute()
+                number = db.lastInsertedRowID
+            }
+            staged.bind(1, id)
+            staged.bind(2, posting.source ?? "")
+            staged.bind(3, blob: hash)
+            staged.bind(4, number ?? 0)
+            staged.bind(5, Int64(change.rawValue))
+            staged.bind(6, posting.validThrough.map(RFC3339.format))
+            staged.bind(7, posting.datePosted.map(RFC3339.format))
+            try staged.execute()
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+
+extension SQLiteStateStore {
+    public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {
+        try access { db in
+            // In record order, so that the records are read front to back.
+            let rows = try RawStatement(db, sql: """
+                SELECT p.id, p.first_seen, r.record FROM postings p JOIN records r ON r.n = p.record
+                WHERE p.pipeline = ? AND p.active = 1 ORDER BY p.record
+                """)
+            defer { rows.reset() }
+            rows.bind(1, pipeline)
+            while try rows.step() {
+                let firstSeen = RFC3339.parse(rows.text(1)) ?? Date.distantPast
+                try visit(EarlierPosting(id: rows.text(0), firstSeen: firstSeen, stored: StoredPosting(json: rows.bytes(2))))
+            }
+        }
+    }
+
+    @discardableResult
+    public func merge(_ requests: [MergeRequest], pipeline: String) async throws -> Int {
+        guard !requests.isEmpty else { return 0 }
+        return try transaction { db in
+            guard try db.tableExists("staged", in: "temp") else { return 0 }
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
+            let stager = try Stager(db, pipeline: pipeline)
+            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, change FROM staged WHERE id = ? ORDER BY rowid")
+            let readRecord = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
+            let active = try RawStatement(db, sql: "SELECT record FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
+            let deleteStaged = try RawStatement(db, sql: "DELETE FROM staged WHERE rowid = ?")
+            let deleteRecord = try RawStatement(db, sql: "DELETE FROM records WHERE n = ?")
+            let mergedAway = try RawStatement(db, sql: "INSERT OR IGNORE INTO merged_away (id) VALUES (?)")
+
+            struct Row { var rowid: Int64; var record: Int64; var change: Int64 }
+            func rows(_ id: String) throws -> [Row] {
+                defer { stagedRows.reset() }
+                stagedRows.bind(1, id)
+                var found: [Row] = []
+                while try stagedRows.step() {
+                    found.append(Row(rowid: stagedRows.int(0), record: stagedRows.int(1), change: stagedRows.int(2)))
+                }
+                return found
+            }
+            func posting(_ number: Int64) throws -> JobPosting {
+                defer { readRecord.reset() }
+                readRecord.bind(1, number)
+                guard try readRecord.step() else {
+                    throw StateStoreError.unavailable("the state store is damaged: posting record \(number) is missing")
+                }
+                return StoredPosting(json: readRecord.bytes(0)).posting
+            }
+            func activeRecord(_ id: String) throws -> Int64? {
+                defer { active.reset() }
+                active.bind(1, pipeline)
+                active.bind(2, id)
+                return try active.step() ? active.int(0) : nil
+            }
+
+            var merged = 0
+            // Rows and records to delete, gathered and deleted in ascending order at the end:
+            // one pass along each B-tree instead of a page lookup per row.
+            var stagedGone: [Int64] = []
+            var recordsGone: [Int64] = []
+            for request in requests {
+                let survivorRows = try rows(request.survivor)
+                let survivor: JobPosting
+                var others: [JobPosting] = []
+                var replaced = survivorRows
+                if let first = survivorRows.first {
+                    survivor = try posting(first.record)
+                    for row in survivorRows.dropFirst() { others.append(try posting(row.record)) }
+                } else if let number = try activeRecord(request.survivor) {
+                    survivor = try posting(number)
+                } else {
+                    continue   // a later stage dropped it: nothing to merge into
+                }
+                var leaving: [String] = []
+                for id in request.absorbed where id != request.survivor {
+                    let absorbedRows = try rows(id)
+                    for row in absorbedRows { others.append(try posting(row.record)) }
+                    replaced += absorbedRows
+                    if let number = try activeRecord(id) {
+                        if absorbedRows.isEmpty { others.append(try posting(number)) }
+                        leaving.append(id)
+                    }
+                }
+                guard !others.isEmpty else { continue }
+                let result = PostingMerge.merge(survivor: survivor, others: others, prefer: request.prefer)
+                for row in replaced {
+                    stagedGone.append(row.rowid)
+                    // Records of new and changed postings were written for this run alone.
+                    if row.change == Int64(Change.new.rawValue) || row.change == Int64(Change.changed.rawValue) {
+                        recordsGone.append(row.record)
+                    }
+                }
+                try stager.stage(result)
+                for id in leaving {
+                    mergedAway.bind(1, id)
+                    try mergedAway.execute()
+                }
+                merged += others.count
+            }
+            for rowid in stagedGone.sorted() {
+                deleteStaged.bind(1, rowid)
+                try deleteStaged.execute()
+            }
+            for number in recordsGone.sorted() {
+                deleteRecord.bind(1, number)
+                try deleteRecord.execute()
+            }
+            return merged
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import PipelineCore
+
+/// What dedupe keeps of a posting: a few hashes and dates, so that a run of a million postings
+/// is compared in memory without holding the postings themselves.
+///
+/// Stored compactly (about 90 bytes a posting): hashes use 0 for "none", the date NaN, and the
+/// usual id — 16 hex digits — is kept as its number rather than as a string on the heap.
+struct DedupeSignature: Sendable {
+    private var idBits: UInt64 = 0
+    private var idText: String?
+    private var keys: (source: UInt64, url: UInt64, title: UInt64, place: UInt64, block: UInt64, simhash: UInt64) = (0, 0, 0, 0, 0, 0)
+    private var posted: Double = .nan
+    private var rank: Int32 = 0
+    private var hasSimhash = false
+    /// When a run first saw it, in seconds since 1970 (this run's start for a new posting).
+    var firstSeen: Double
+    /// Active from an earlier run and not staged in this one.
+    var earlier: Bool
+
+    /// The posting's id, which a merge request names.
+    var id: String {
+        if let idText { return idText }
+        let digits = String(idBits, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+    /// Source and source id (the first rule).
+    var sourceKey: UInt64? { keys.source == 0 ? nil : keys.source }
+    /// The canonical URL, when it names one page rather than a site (the second rule).
+    var urlKey: UInt64? { keys.url == 0 ? nil : keys.url }
+    /// The canonical title and the place on their own: two postings at one URL must not
+    /// disagree on them.
+    var titleKey: UInt64? { keys.title == 0 ? nil : keys.title }
+    var placeKey: UInt64? { keys.place == 0 ? nil : keys.place }
+    /// Company, canonical title, seniority and place together: the block the third rule
+    /// compares descriptions within.
+    var blockKey: UInt64? { keys.block == 0 ? nil : keys.block }
+    /// SimHash of the description's words; nil without a description.
+    var simhash: UInt64? { hasSimhash ? keys.simhash : nil }
+    /// When it was posted, in seconds since 1970.
+    var datePosted: Double? { posted.isNaN ? nil : posted }
+    /// Its source's place in the pipeline file, which breaks ties between postings seen and
+    /// posted at the same time.
+    var sourceRank: Int { Int(rank) }
+
+    /// Reads the keys of a normalized posting.
+    init(_ posting: JobPosting, id: String, firstSeen: Date, earlier: Bool, sourceRank: Int) {
+        if id.utf8.count == 16, let bits = UInt64(id, radix: 16), id == id.lowercased() {
+            idBits = bits
+        } else {
+            idText = id
+        }
+        rank = Int32(clamping: sourceRank)
+        self.firstSeen = firstSeen.timeIntervalSince1970
+        self.earlier = earlier
+        posted = posting.datePosted?.timeIntervalSince1970 ?? .nan
+        if let source = posting.source, let sourceID = posting.sourceID, !sourceID.isEmpty {
+            keys.source = Self.hash([source, sourceID])
+        }
+        if let url = posting.url, Self.namesOnePage(url) {
+            keys.url = Self.hash([url])
+        }
+        let title = posting.titleCanonical.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        keys.title = title.map { Self.hash([$0]) } ?? 0
+        let place = Self.place(posting.location)
+        keys.place = place.map { Self.hash([$0]) } ?? 0
+        let company = posting.company.map(CompanyName.key) ?? ""
+        if let title, let place, !company.isEmpty {
+            // A title that names no level is most often a mid-level job's ("Back-End Developer"
+            // beside "Intermediate Back-End Developer"); other levels stay apart.
+            keys.block = Self.hash([company, title, (posting.seniority ?? .mid).rawValue, place])
+        }
+        let text = posting.descriptionText ?? ""
+        // A few words are not a description to compare ("See website"); such postings are
+        // matched by the date window instead.
+        if text.utf8.count >= 40 {
+            keys.simhash = SimHash(text: text).value
+            hasSimhash = true
+        }
+    }
+
+    /// The place as dedupe compares it: the city, lower-cased, or `remote` for a remote job
+    /// with no city; nil when the posting names neither.
+    static func place(_ location: Location?) -> String? {
+        if let city = location?.city, !city.isEmpty { return city.lowercased() }
+        if location?.remote == true { return "remote" }
+        return nil
+    }
+
+    /// Whether a URL has a path or query beyond the host: a site's home page is shared by many
+    /// postings and says nothing about which job it is.
+    static func namesOnePage(_ url: String) -> Bool {
+        guard let scheme = url.range(of: "://") else { return false }
+        let rest = url[scheme.upperBound...]
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return false }
+        let tail = rest[slash...]
+        return tail != "/" && !tail.isEmpty
+    }
+
+    /// A key's hash; never 0, which means "none".
+    static func hash(_ parts: [String]) -> UInt64 {
+        var h = StableHash()
+        for part in parts { h.add(part) }
+        return h.value == 0 ? 1 : h.value
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import PipelineCore
+import Synchronization
+
+/// Recognises one job in several postings — within the run, across sources, and against the
+/// postings earlier runs left active — and has them merged into the one seen first.
+///
+/// The rules, in order: the same source and source id; the same canonical URL of one page (when
+/// titles and places agree); the same company (legal suffixes ignored), canonical title,
+/// seniority and place with near-identical descriptions (SimHash of word shingles), or, where a
+/// side has no description, posted within the date window. Postings pass through at once; the
+/// stage keeps a few hashes of each and, once the run has been read, asks the state store to
+/// merge each cluster: the earliest-seen posting keeps its id, gains the fields it lacks, and
+/// lists the others in `duplicates`.
+///
+/// ```yaml
+/// - type: dedupe
+///   similarity: 0.8          # share of description fingerprint bits that must agree
+///   date_window: 14          # days, for postings without a description
+///   prefer: [partner, acme]  # whose values win a conflict
+/// ```
+public final class DedupeStage: Stage {
+    public static let type = "dedupe"
+    public static let summary = "Merges postings of the same job (same source id, same URL, or same company, title, seniority and place with near-identical descriptions), within the run and against earlier runs"
+
+    /// Options of the `dedupe` stage.
+    public struct Options: PluginOptions {
+        /// Which rules apply; all by default.
+        public var rules: [DedupeRule]?
+        /// The share (0.5–1) of the 64 SimHash bits two descriptions must share to be one.
+        public var similarity: Double?
+        /// Days apart two postings without a description may be posted and still be one.
+        public var dateWindow: Double?
+        /// Sources whose values win a conflict, most trusted first.
+        public var prefer: [String]?
+        /// Whether postings are compared with the active postings of earlier runs.
+        public var acrossRuns: Bool?
+
+        public static let optionHelp = [
+            "rules": "which rules apply, of source_id, url and content (default all three)",
+            "similarity": "share of description fingerprint bits that must agree, 0.5 to 1 (default 0.8)",
+            "date_window": "days apart two postings without a description may be posted (default 14)",
+            "prefer": "source names whose values win a conflict, most trusted first",
+            "across_runs": "compare with the postings earlier runs left active (default true)",
+        ]
+
+        /// The defaults.
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case rules, similarity, prefer
+            case dateWindow = "date_window"
+            case acrossRuns = "across_runs"
+        }
+    }
+
+    let finder: DuplicateFinder
+    let prefer: [String]
+    let acrossRuns: Bool
+    private let state = Mutex(State())
+
+    struct State {
+        var signatures: [DedupeSignature] = []
+        var counters: [String: Int] = [:]
+    }
+
+    public init(options: Options, context: StageContext) throws {
+        var finder = DuplicateFinder()
+        if let rules = options.rules {
+            guard !rules.isEmpty else { throw ConfigValueError("rules: name at least one of \(DedupeRule.allCases.map(\.rawValue).joined(separator: ", ")), or leave the stage out") }
+            finder.rules = Set(rules)
+        }
+        if let similarity = options.similarity {
+            guard similarity >= 0.5, similarity <= 1 else {
+                throw ConfigValueError("similarity: \(similarity) is outside 0.5 to 1 (0.8 lets 13 of 64 fingerprint bits differ)")
+            }
+            finder.maxDistance = Int(((1 - similarity) * 64).rounded())
+        }
+        if let days = options.dateWindow {
+            guard days >= 0, days.isFinite else { throw ConfigValueError("date_window: \(days) is not a number of days") }
+            finder.dateWindow = days * 86_400
+        }
+        self.finder = finder
+        prefer = options.prefer ?? []
+        acrossRuns = options.acrossRuns ?? true
+    }
+
+    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
+        let started = run.startedAt
+        let ranks = sourceRanks(run)
+        let signatures = batch.compactMap { posting in
+            posting.id.map { DedupeSignature(posting, id: $0, firstSeen: started, earlier: false, sourceRank: ranks[posting.source ?? ""] ?? ranks.count) }
+        }
+        state.withLock { $0.signatures.append(contentsOf: signatures) }
+        return batch
+    }
+
+    public func finish(run: RunContext) async throws -> [JobPosting] {
+        var signatures = state.withLock { s in
+            defer { s.signatures = [] }
+            return s.signatures
+        }
+        let runCount = signatures.count
+        let ranks = sourceRanks(run)
+        if acrossRuns, let earlier = run.earlierPostings {
+            // An id this run staged again is the same posting, not a duplicate: it only tells
+            // when that posting was first seen.
+            var indexByID: [String: Int] = [:]
+            indexByID.reserveCapacity(runCount)
+            for (index, signature) in signatures.enumerated() where indexByID[signature.id] == nil {
+                indexByID[signature.id] = index
+            }
+            try await earlier.forEach { posting in
+                if let index = indexByID[posting.id] {
+                    // Its first version here, so that a second one the same source listed
+                    // again is merged into it, not the other way round.
+                    signatures[index].firstSeen = min(signatures[index].firstSeen, posting.firstSeen.timeIntervalSince1970)
+                } else {
+                    let stored = posting.stored.posting
+                    signatures.append(DedupeSignature(
+                        stored, id: posting.id, firstSeen: posting.firstSeen, earlier: true, sourceRank: ranks[stored.source ?? ""] ?? ranks.count))
+                }
+            }
+        }
+
+        let found = finder.find(signatures)
+        var requests: [MergeRequest] = []
+        var counters = found.counts
+        for cluster in found.clusters {
+            let survivor = cluster.min { Self.seenBefore(signatures[$0], $0, signatures[$1], $1) } ?? cluster[0]
+            var absorbed: [String] = []
+            var seen: Set<String> = [signatures[survivor].id]
+            for member in cluster where seen.insert(signatures[member].id).inserted {
+                absorbed.append(signatures[member].id)
+            }
+            if signatures[survivor].firstSeen < run.startedAt.timeIntervalSince1970 {
+                counters["across_runs", default: 0] += cluster.count - 1
+            }
+            requests.append(MergeRequest(survivor: signatures[survivor].id, absorbed: absorbed, prefer: prefer))
+        }
+        counters["total"] = found.clusters.reduce(0) { $0 + $1.count - 1 }
+        run.requestMerges(requests)
+        state.withLock { $0.counters = counters }
+        return []
+    }
+
+    public var counters: [String: Int] {
+        state.withLock { $0.counters }
+    }
+
+    /// The earliest seen first; then the earliest posted; then the source first in the file,
+    /// and within a source the first read — so that the same postings give the same survivor
+    /// on every run, however the sources interleave.
+    static func seenBefore(_ a: DedupeSignature, _ ia: Int, _ b: DedupeSignature, _ ib: Int) -> Bool {
+        if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
+        let pa = a.datePosted ?? .infinity, pb = b.datePosted ?? .infinity
+        if pa != pb { return pa < pb }
+        if a.sourceRank != b.sourceRank { return a.sourceRank < b.sourceRank }
+        return ia < ib
+    }
+
+    private func sourceRanks(_ run: RunContext) -> [String: Int] {
+        Dictionary(run.sourceNames.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    }
+}
