@@ -118,11 +118,13 @@ struct RunCommand: AsyncParsableCommand {
         let published = report.sinks.map { "\($0.path) (\($0.written))" }.joined(separator: ", ")
         let rejects = report.rejects == 0 ? "" : "; \(report.rejects) rejected (\(report.rejectsFile ?? "see the report"))"
         let failed = report.sources.filter { $0.status == "failed" }.count
+        let merged = report.stages.reduce(0) { $0 + ($1.counts?["total"] ?? 0) }
+        let duplicates = merged == 0 ? "" : "; \(merged) duplicate\(merged == 1 ? "" : "s") merged"
         switch report.status {
         case .ok:
             if output.printsSummary {
                 let verb = report.dryRun ? "would publish" : "published"
-                print("\(pipeline.name): \(read) postings from \(report.sources.count) source\(report.sources.count == 1 ? "" : "s")\(rejects); \(verb) \(published.isEmpty ? "nothing" : published) in \(String(format: "%.2f", report.durationSeconds))s")
+                print("\(pipeline.name): \(read) postings from \(report.sources.count) source\(report.sources.count == 1 ? "" : "s")\(rejects)\(duplicates); \(verb) \(published.isEmpty ? "nothing" : published) in \(String(format: "%.2f", report.durationSeconds))s")
             }
         case .partial:
             printError("syndicate: \(pipeline.file): partial: \(failed) of \(report.sources.count) sources failed; published \(published)\(rejects)")

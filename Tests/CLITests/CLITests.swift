@@ -94,7 +94,8 @@ struct CLITests {
 
         let verbose = try CLI.run(["run", "--verbose", "--report", "report.json", "pipelines/example.yaml"], in: dir)
         #expect(verbose.status == 0)
-        #expect(verbose.stdout.hasPrefix("example: 12 postings from 7 sources; 1 rejected"))
+        #expect(verbose.stdout.hasPrefix("example: 13 postings from 7 sources; 1 rejected"))
+        #expect(verbose.stdout.contains("; 1 duplicate merged;"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as? [String: Any]
         #expect(report?["status"] as? String == "ok")
         #expect(report?["rejects"] as? Int == 1)

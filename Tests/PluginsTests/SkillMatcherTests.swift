@@ -14,6 +14,8 @@ struct SkillMatcherTests {
         ("Experience with SQL Server and PL/SQL.", ["sql server", "pl/sql"]),
         ("C#/.NET developer", ["c#", ".net"]),
         ("Go, Rust and C are welcome", ["go", "rust", "c"]),
+        ("Logs in Kibana, models from Hugging Face, charts in D3.js, TCP/IP and Pub/Sub", ["kibana", "hugging face", "d3.js", "tcp/ip", "pub/sub"]),
+        ("AWS Glue, Amazon Aurora and Terraform", ["glue", "amazon aurora", "terraform"]),
     ])
     func finds(text: String, expected: [String]) throws {
         #expect(try Self.matcher.get().skills(in: text) == expected)
@@ -24,6 +26,7 @@ struct SkillMatcherTests {
         "Our R&D team in c/o building",
         "We react quickly, express ourselves clearly, and rest in the spring.",
         "A swift, agile team; the rest of the node is secure.",
+        "Office in Aurora, ON, near Elm Street; meet us at the Career Expo. ADA accommodations offered.",
         "",
     ])
     func noFalseSkills(text: String) throws {
