@@ -192,6 +192,26 @@ struct DedupeStageTests {
         #expect(b.expired == 1)
     }
 
+    @Test("a source that fails takes nothing with it: its postings absorb none of another's")
+    func failedSourceAbsorbsNothing() async throws {
+        let scratch = try Scratch()
+        try scratch.write("good.jsonl", #"{"source_id":"g1","title":"Failing 0","url":"https://acme.example/jobs/1"}"#)
+        // The failing source comes first in the file, so its copy would otherwise survive.
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources:
+              bad: { type: failing, before: 1, message: "broken", defaults: { url: "https://acme.example/jobs/1" } }
+              good: { type: jsonl, path: good.jsonl }
+            stages:
+              - type: dedupe
+            sinks: { out: { type: jsonl, path: out.jsonl } }
+            """)
+        #expect(report.exitCode == ExitStatus.partial)
+        #expect(Self.counts(report)["url"] == 1)
+        #expect(try scratch.jsonLines("out.jsonl").map { $0["source_id"] } == [.string("g1")])
+    }
+
     /// The diagnostics of a pipeline whose dedupe stage has `options`.
     static func errors(_ options: String) throws -> [String] {
         try Scratch().errors("""

@@ -142,7 +142,13 @@ public struct PipelineRunner: Sendable {
                 let merges = context.takeMergeRequests()
                 if !merges.isEmpty {
                     let clock = ContinuousClock.now
-                    try await store.merge(merges, pipeline: pipeline.name)
+                    // Every source has ended by now: what a failed one staged is not merged
+                    // into anything, so that its failure cannot take another source's posting.
+                    let failed = Set(pipeline.sources.indices.compactMap { i -> String? in
+                        if case .failed = outcomes.all[i].result { return pipeline.sources[i].name }
+                        return nil
+                    })
+                    try await store.merge(merges, pipeline: pipeline.name, failedSources: failed)
                     stageReports[index].durationSeconds += seconds(since: clock)
                 }
             }

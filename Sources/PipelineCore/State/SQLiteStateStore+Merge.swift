@@ -19,25 +19,28 @@ extension SQLiteStateStore {
     }
 
     @discardableResult
-    public func merge(_ requests: [MergeRequest], pipeline: String) async throws -> Int {
+    public func merge(_ requests: [MergeRequest], pipeline: String, failedSources: Set<String>) async throws -> Int {
         guard !requests.isEmpty else { return 0 }
         return try transaction { db in
             guard try db.tableExists("staged", in: "temp") else { return 0 }
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
             let stager = try Stager(db, pipeline: pipeline)
-            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, change FROM staged WHERE id = ? ORDER BY rowid")
+            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, change, source FROM staged WHERE id = ? ORDER BY rowid")
             let readRecord = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
-            let active = try RawStatement(db, sql: "SELECT record FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
+            let active = try RawStatement(db, sql: "SELECT record, source FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
             let deleteStaged = try RawStatement(db, sql: "DELETE FROM staged WHERE rowid = ?")
             let deleteRecord = try RawStatement(db, sql: "DELETE FROM records WHERE n = ?")
             let mergedAway = try RawStatement(db, sql: "INSERT OR IGNORE INTO merged_away (id) VALUES (?)")
 
             struct Row { var rowid: Int64; var record: Int64; var change: Int64 }
+            /// The id's staged versions, but those of failed sources (discarded when the run is
+            /// applied, so merging them would lose what they absorbed).
             func rows(_ id: String) throws -> [Row] {
                 defer { stagedRows.reset() }
                 stagedRows.bind(1, id)
                 var found: [Row] = []
                 while try stagedRows.step() {
+                    guard !failedSources.contains(stagedRows.text(3)) else { continue }
                     found.append(Row(rowid: stagedRows.int(0), record: stagedRows.int(1), change: stagedRows.int(2)))
                 }
                 return found
@@ -50,11 +53,11 @@ extension SQLiteStateStore {
                 }
                 return StoredPosting(json: readRecord.bytes(0)).posting
             }
-            func activeRecord(_ id: String) throws -> Int64? {
+            func activeRecord(_ id: String) throws -> (number: Int64, source: String)? {
                 defer { active.reset() }
                 active.bind(1, pipeline)
                 active.bind(2, id)
-                return try active.step() ? active.int(0) : nil
+                return try active.step() ? (active.int(0), active.text(1)) : nil
             }
 
             var merged = 0
@@ -63,25 +66,34 @@ extension SQLiteStateStore {
             var stagedGone: [Int64] = []
             var recordsGone: [Int64] = []
             for request in requests {
-                let survivorRows = try rows(request.survivor)
-                let survivor: JobPosting
+                // The survivor: its first staged version, else its active version of an earlier
+                // run, else (its source failed) the first absorbed posting this run has.
+                var ids = [request.survivor] + request.absorbed.filter { $0 != request.survivor }
+                var survivor: JobPosting?
                 var others: [JobPosting] = []
-                var replaced = survivorRows
-                if let first = survivorRows.first {
-                    survivor = try posting(first.record)
-                    for row in survivorRows.dropFirst() { others.append(try posting(row.record)) }
-                } else if let number = try activeRecord(request.survivor) {
-                    survivor = try posting(number)
-                } else {
-                    continue   // a later stage dropped it: nothing to merge into
-                }
+                var replaced: [Row] = []
                 var leaving: [String] = []
-                for id in request.absorbed where id != request.survivor {
+                while survivor == nil, !ids.isEmpty {
+                    let id = ids.removeFirst()
+                    let staged = try rows(id)
+                    if let first = staged.first {
+                        survivor = try posting(first.record)
+                        for row in staged.dropFirst() { others.append(try posting(row.record)) }
+                        replaced += staged
+                    } else if let earlier = try activeRecord(id) {
+                        // Re-staged under a failed source it would be discarded, and what it
+                        // absorbed with it: leave this one for the next run.
+                        if failedSources.contains(earlier.source) { break }
+                        survivor = try posting(earlier.number)
+                    }
+                }
+                guard let survivor else { continue }
+                for id in ids {
                     let absorbedRows = try rows(id)
                     for row in absorbedRows { others.append(try posting(row.record)) }
                     replaced += absorbedRows
-                    if let number = try activeRecord(id) {
-                        if absorbedRows.isEmpty { others.append(try posting(number)) }
+                    if let earlier = try activeRecord(id) {
+                        if absorbedRows.isEmpty { others.append(try posting(earlier.number)) }
                         leaving.append(id)
                     }
                 }

@@ -25,9 +25,10 @@ public protocol StateStore: Sendable {
     func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws
     /// Collapses the staged (and earlier active) postings each request names into its survivor,
     /// merged by `PostingMerge`; postings a request names that are neither staged nor active
-    /// (a later stage dropped them) are left out. Returns how many postings were merged away.
+    /// (a later stage dropped them) are left out, and so is what `failedSources` staged (the run
+    /// will not use it). Returns how many postings were merged away.
     @discardableResult
-    func merge(_ requests: [MergeRequest], pipeline: String) async throws -> Int
+    func merge(_ requests: [MergeRequest], pipeline: String, failedSources: Set<String>) async throws -> Int
     /// Opens the run's transaction and applies the run in it: merges what the successful sources
     /// staged, expires what they stopped listing and what is past its `valid_through`, records
     /// the sources' states and the run. Nothing is visible to others until `commit`.
