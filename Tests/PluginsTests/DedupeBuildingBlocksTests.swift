@@ -1,3 +1,5 @@
+import Foundation
+import PipelineCore
 @testable import Plugins
 import Testing
 
@@ -51,5 +53,14 @@ struct DedupeBuildingBlocksTests {
         #expect(base.distance(to: reposted) <= 8)
         #expect(base.distance(to: other) >= 20)
         #expect(SimHash(text: "").value == 0)
+    }
+
+    @Test("a signature gives back the id it was made with, whatever its form", arguments: [
+        "00ab34cd56ef7890", "ffffffffffffffff", "0000000000000000", "00AB34CD56EF7890", "+0ab34cd56ef7890", "acme-42", "",
+    ])
+    func idRoundTrip(id: String) {
+        let signature = DedupeSignature(JobPosting(id: id), id: id, firstSeen: .now, earlier: false, sourceRank: 0)
+        #expect(signature.id == id)
+        #expect(DedupeSignature.IDKey(id) == signature.idKey)
     }
 }

@@ -4,16 +4,27 @@ import GRDB
 extension SQLiteStateStore {
     public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {
         try access { db in
-            // In record order, so that the records are read front to back.
-            let rows = try RawStatement(db, sql: """
-                SELECT p.id, p.first_seen, r.record FROM postings p JOIN records r ON r.n = p.record
-                WHERE p.pipeline = ? AND p.active = 1 ORDER BY p.record
+            // The small rows first, sorted by record number; then each record by its number, in
+            // that order: reads front to back, and no sort ever holds the records themselves.
+            struct Row { var id: String; var firstSeen: Date; var record: Int64 }
+            var rows: [Row] = []
+            let list = try RawStatement(db, sql: """
+                SELECT id, first_seen, record FROM postings WHERE pipeline = ? AND active = 1 AND record IS NOT NULL ORDER BY record
                 """)
-            defer { rows.reset() }
-            rows.bind(1, pipeline)
-            while try rows.step() {
-                let firstSeen = RFC3339.parse(rows.text(1)) ?? Date.distantPast
-                try visit(EarlierPosting(id: rows.text(0), firstSeen: firstSeen, stored: StoredPosting(json: rows.bytes(2))))
+            list.bind(1, pipeline)
+            while try list.step() {
+                rows.append(Row(id: list.text(0), firstSeen: RFC3339.parse(list.text(1)) ?? Date.distantPast, record: list.int(2)))
+            }
+            list.reset()
+            let record = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
+            defer { record.reset() }
+            for row in rows {
+                record.reset()
+                record.bind(1, row.record)
+                guard try record.step() else {
+                    throw StateStoreError.unavailable("the state store is damaged: posting record \(row.record) is missing")
+                }
+                try visit(EarlierPosting(id: row.id, firstSeen: row.firstSeen, stored: StoredPosting(json: record.bytes(0))))
             }
         }
     }

@@ -7,8 +7,24 @@ import PipelineCore
 /// Stored compactly (about 90 bytes a posting): hashes use 0 for "none", the date NaN, and the
 /// usual id — 16 hex digits — is kept as its number rather than as a string on the heap.
 struct DedupeSignature: Sendable {
-    private var idBits: UInt64 = 0
-    private var idText: String?
+    /// A posting id as a hashable value that needs no heap for the usual 16 hex digits.
+    struct IDKey: Hashable, Sendable {
+        var bits: UInt64 = 0
+        var text: String?
+
+        init(_ id: String) {
+            // Only lower-case hex digits, so that the number prints back as the same id.
+            if id.utf8.count == 16, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }),
+               let bits = UInt64(id, radix: 16) {
+                self.bits = bits
+            } else {
+                text = id
+            }
+        }
+    }
+
+    /// The id, compactly.
+    private(set) var idKey: IDKey
     private var keys: (source: UInt64, url: UInt64, title: UInt64, place: UInt64, block: UInt64, simhash: UInt64) = (0, 0, 0, 0, 0, 0)
     private var posted: Double = .nan
     private var rank: Int32 = 0
@@ -20,8 +36,8 @@ struct DedupeSignature: Sendable {
 
     /// The posting's id, which a merge request names.
     var id: String {
-        if let idText { return idText }
-        let digits = String(idBits, radix: 16)
+        if let text = idKey.text { return text }
+        let digits = String(idKey.bits, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
     /// Source and source id (the first rule).
@@ -45,11 +61,7 @@ struct DedupeSignature: Sendable {
 
     /// Reads the keys of a normalized posting.
     init(_ posting: JobPosting, id: String, firstSeen: Date, earlier: Bool, sourceRank: Int) {
-        if id.utf8.count == 16, let bits = UInt64(id, radix: 16), id == id.lowercased() {
-            idBits = bits
-        } else {
-            idText = id
-        }
+        idKey = IDKey(id)
         rank = Int32(clamping: sourceRank)
         self.firstSeen = firstSeen.timeIntervalSince1970
         self.earlier = earlier

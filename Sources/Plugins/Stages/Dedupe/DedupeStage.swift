@@ -105,13 +105,14 @@ public final class DedupeStage: Stage {
         if acrossRuns, let earlier = run.earlierPostings {
             // An id this run staged again is the same posting, not a duplicate: it only tells
             // when that posting was first seen.
-            var indexByID: [String: Int] = [:]
+            var indexByID: [DedupeSignature.IDKey: Int32] = [:]
             indexByID.reserveCapacity(runCount)
-            for (index, signature) in signatures.enumerated() where indexByID[signature.id] == nil {
-                indexByID[signature.id] = index
+            for (index, signature) in signatures.enumerated() where indexByID[signature.idKey] == nil {
+                indexByID[signature.idKey] = Int32(index)
             }
             try await earlier.forEach { posting in
-                if let index = indexByID[posting.id] {
+                if let found = indexByID[DedupeSignature.IDKey(posting.id)] {
+                    let index = Int(found)
                     // Its first version here, so that a second one the same source listed
                     // again is merged into it, not the other way round.
                     signatures[index].firstSeen = min(signatures[index].firstSeen, posting.firstSeen.timeIntervalSince1970)
