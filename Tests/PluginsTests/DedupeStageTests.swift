@@ -190,6 +190,7 @@ struct DedupeStageTests {
         #expect(Self.duplicates(second.out[0]) == ["b:b1"])
         let b = try #require(second.report.sources.first { $0.name == "b" })
         #expect(b.expired == 1)
+        #expect(b.merged == 1)
     }
 
     @Test("a source that fails takes nothing with it: its postings absorb none of another's")

@@ -221,6 +221,7 @@ public struct PipelineRunner: Sendable {
             report.sources[index].updated = counts.updated
             report.sources[index].unchanged = counts.unchanged
             report.sources[index].expired = counts.expired
+            report.sources[index].merged = counts.merged
         }
         report.active = try? await transaction.activeCount()
 

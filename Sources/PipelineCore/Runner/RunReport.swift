@@ -24,6 +24,8 @@ public struct RunReport: Sendable, Codable {
         public var updated: Int = 0
         public var unchanged: Int = 0
         public var expired: Int = 0
+        /// Of the expired, postings of earlier runs that dedupe merged into another.
+        public var merged: Int = 0
         public var durationSeconds: Double
     }
 
