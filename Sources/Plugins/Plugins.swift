@@ -29,6 +29,12 @@ public enum Plugins {
         // Sinks
         r.register(sink: JSONLSink.self)
         r.register(sink: JSONSink.self)
+        r.register(sink: CSVSink.self)
+        r.register(sink: IndeedXMLSink.self)
+        r.register(sink: JSONLDSink.self)
+        r.register(sink: RSSSink.self)
+        r.register(sink: AtomSink.self)
+        r.register(sink: JSONFeedSink.self)
         return r
     }()
 }

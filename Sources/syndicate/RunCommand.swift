@@ -133,6 +133,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if output.verbose {
             for warning in report.firstWarnings { printError("syndicate: warning: \(warning)") }
+            for sink in report.sinks where sink.leftOut > 0 {
+                printError("syndicate: sink '\(sink.name)': left out \(sink.leftOut) posting\(sink.leftOut == 1 ? "" : "s") its format cannot carry, e.g. \(sink.leftOutReasons?.first ?? "see the report")")
+            }
         }
     }
 

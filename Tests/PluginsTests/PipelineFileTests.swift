@@ -170,6 +170,6 @@ struct PipelineFileTests {
         #expect(set.first?.required == true)
         #expect(set.last?.default == "false")
         let sink = OptionSchema.of(SinkSettings.self).options
-        #expect(sink.map(\.name) == ["path", "where", "sort", "limit"])
+        #expect(sink.map(\.name) == ["path", "where", "sort", "limit", "url_params", "title", "link"])
     }
 }

@@ -101,13 +101,26 @@ public struct SinkSettings: PluginOptions {
     public var sort: FeedOrder?
     /// At most this many.
     public var limit: Int?
+    /// Query parameters appended to every posting's URL (`utm_source: board`), in key order.
+    public var urlParams: [String: String]?
+    /// The feed's own title and link, for the formats that have them.
+    public var title: String?
+    public var link: String?
 
     public static let optionHelp = [
         "path": "the output file, relative to the pipeline file; written atomically",
         "where": "publish only the postings for which this expression holds",
         "sort": "order of the postings; default -date_posted (newest first), ties by id",
         "limit": "publish at most this many postings (after where and sort)",
+        "url_params": "query parameters appended to each posting's URL, e.g. { utm_source: example-board }",
+        "title": "the feed's own title (RSS, Atom, JSON Feed); default the pipeline's name",
+        "link": "the site the feed belongs to (RSS, Atom, JSON Feed, Indeed's publisherurl)",
     ]
+
+    enum CodingKeys: String, CodingKey {
+        case path, `where`, sort, limit, title, link
+        case urlParams = "url_params"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -117,6 +130,15 @@ public struct SinkSettings: PluginOptions {
         limit = try c.decodeIfPresent(Int.self, forKey: .limit)
         if let limit, limit < 0 {
             throw ConfigValueError("limit must be 0 or more, not \(limit)")
+        }
+        urlParams = try c.decodeIfPresent([String: String].self, forKey: .urlParams)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        link = try c.decodeIfPresent(String.self, forKey: .link)
+        if let link, FieldPath.plainHTTPURL(link) == false, URL(string: link)?.scheme?.hasPrefix("http") != true {
+            throw ConfigValueError("link: '\(link)' is not an absolute http(s) URL")
+        }
+        if let urlParams, urlParams.keys.contains(where: \.isEmpty) {
+            throw ConfigValueError("url_params: a parameter needs a name")
         }
     }
 }

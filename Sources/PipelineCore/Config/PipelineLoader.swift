@@ -200,10 +200,11 @@ public struct PipelineLoader: Sendable {
         for (name, nameNode, block, entry) in blocks {
             let before = session.errorCount
             let decoder = NodeDecoder(node: .mapping(block), session: session, codingPath: [AnyKey(name)])
-            let settings = try? SourceSettings(from: decoder)
+            let label = "source '\(name)'"
+            let settings = reporting(label, at: block.mark, session) { try SourceSettings(from: decoder) }
             var inputSettings: InputSettings?
-            if entry.readsInput { inputSettings = try? InputSettings(from: decoder) }
-            let options = try? entry.decode(decoder)
+            if entry.readsInput { inputSettings = reporting(label, at: block.mark, session) { try InputSettings(from: decoder) } }
+            let options = reporting(label, at: block.mark, session) { try entry.decode(decoder) }
             session.accessed[DecodingSession.MarkKey(block.mark), default: []].insert("type")
             session.reportUnknownKeys(in: block, of: "\(entry.type) source '\(name)'")
             var input: SourceInput?
@@ -264,7 +265,7 @@ public struct PipelineLoader: Sendable {
             guard let entry = pluginEntry(.stage, in: block, at: item, label: label, session: session) else { continue }
             let before = session.errorCount
             let decoder = NodeDecoder(node: item, session: session, codingPath: [IndexKey(index)])
-            let options = try? entry.decode(decoder)
+            let options = reporting(label, at: block.mark, session) { try entry.decode(decoder) }
             session.accessed[DecodingSession.MarkKey(block.mark), default: []].insert("type")
             session.reportUnknownKeys(in: block, of: "stage '\(entry.type)'")
             guard session.errorCount == before, let options, let make = entry.makeStage else { continue }
@@ -287,8 +288,8 @@ public struct PipelineLoader: Sendable {
         for (name, nameNode, block, entry) in blocks {
             let before = session.errorCount
             let decoder = NodeDecoder(node: .mapping(block), session: session, codingPath: [AnyKey(name)])
-            let settings = try? SinkSettings(from: decoder)
-            let options = try? entry.decode(decoder)
+            let settings = reporting("sink '\(name)'", at: block.mark, session) { try SinkSettings(from: decoder) }
+            let options = reporting("sink '\(name)'", at: block.mark, session) { try entry.decode(decoder) }
             session.accessed[DecodingSession.MarkKey(block.mark), default: []].insert("type")
             session.reportUnknownKeys(in: block, of: "\(entry.type) sink '\(name)'")
             guard session.errorCount == before, let settings, let options, let make = entry.makeSink else { continue }
@@ -307,6 +308,20 @@ public struct PipelineLoader: Sendable {
             }
         }
         return specs
+    }
+
+    /// Decodes with `body`; a value error thrown by the settings or options themselves (a
+    /// negative limit, a link that is no URL) is reported under `label`, not dropped. Problems
+    /// the decoder already recorded are not reported twice.
+    private func reporting<T>(_ label: String, at mark: Mark?, _ session: DecodingSession, _ body: () throws -> T) -> T? {
+        do {
+            return try body()
+        } catch let error as ConfigValueError {
+            session.error("\(label): \(error.message)", at: mark)
+            return nil
+        } catch {
+            return nil
+        }
     }
 
     private func report(_ error: any Error, at mark: Mark?, label: String, session: DecodingSession) {

@@ -87,10 +87,20 @@ public final class FeedOutput {
     private let file: AtomicFile
     private var buffer: [UInt8] = []
     private let flushThreshold = 256 * 1024
+    private let gzip: GzipStream?
 
-    /// Creates an output over an atomic file.
-    public init(file: AtomicFile) {
+    /// The feed's own title and link (a sink's `title:` and `link:`), when given.
+    public let metadata: FeedMetadata
+    /// The newest `date_posted` of the active set: a feed's `lastBuildDate` or `updated`, which
+    /// so changes only when the postings do.
+    public let newest: Date?
+
+    /// Creates an output over an atomic file, gzip-compressed when `gzip` is set.
+    public init(file: AtomicFile, gzip: Bool = false, metadata: FeedMetadata = FeedMetadata(), newest: Date? = nil) throws {
         self.file = file
+        self.gzip = gzip ? try GzipStream() : nil
+        self.metadata = metadata
+        self.newest = newest
         buffer.reserveCapacity(flushThreshold + 4096)
     }
 
@@ -106,12 +116,39 @@ public final class FeedOutput {
         if buffer.count >= flushThreshold { try flush() }
     }
 
-    /// Writes what is buffered to the file.
+    /// Writes what is buffered to the file (compressed, when the feed is gzipped).
     public func flush() throws {
-        try file.write(buffer)
+        if let gzip {
+            uncompressed += buffer.count
+            try file.write(try gzip.compress(buffer))
+        } else {
+            try file.write(buffer)
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Bytes written so far, buffered ones included.
-    public var bytesWritten: Int { file.bytesWritten + buffer.count }
+    /// Writes the rest, and ends the gzip stream when there is one.
+    public func finish() throws {
+        try flush()
+        if let gzip { try file.write(try gzip.finish()) }
+    }
+
+    private var uncompressed = 0
+
+    /// Bytes written so far, buffered ones included (before compression).
+    public var bytesWritten: Int { (gzip == nil ? file.bytesWritten : uncompressed) + buffer.count }
+}
+
+/// A feed's own metadata, from its sink's `title:` and `link:`.
+public struct FeedMetadata: Sendable, Hashable {
+    /// The feed's title.
+    public var title: String?
+    /// The site the feed belongs to.
+    public var link: String?
+
+    /// Creates metadata.
+    public init(title: String? = nil, link: String? = nil) {
+        self.title = title
+        self.link = link
+    }
 }

@@ -36,6 +36,10 @@ public protocol FeedWriter {
     mutating func write(stored: StoredPosting, to out: FeedOutput) throws
     /// Writes what comes after the last posting.
     mutating func end(_ out: FeedOutput) throws
+    /// Whether the writer checks each posting with `problem(with:)` (which needs it decoded).
+    var checksPostings: Bool { get }
+    /// Why the format's consumers would reject the posting (a required field missing), or nil.
+    func problem(with posting: JobPosting) -> String?
 }
 
 extension FeedWriter {
@@ -48,6 +52,10 @@ extension FeedWriter {
     public mutating func begin(_ out: FeedOutput) throws {}
     /// Nothing after the last posting by default.
     public mutating func end(_ out: FeedOutput) throws {}
+    /// No checks by default.
+    public var checksPostings: Bool { false }
+    /// Every posting is fine by default.
+    public func problem(with posting: JobPosting) -> String? { nil }
 }
 
 /// What a sink knows about its place in the pipeline.

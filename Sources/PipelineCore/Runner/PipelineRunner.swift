@@ -227,6 +227,7 @@ public struct PipelineRunner: Sendable {
 
         var files: [AtomicFile] = []
         var failure: String?
+        let newest = try? await transaction.newestDatePosted()
         for spec in pipeline.sinks {
             let clock = ContinuousClock.now
             var sinkReport = RunReport.SinkReport(
@@ -237,24 +238,48 @@ public struct PipelineRunner: Sendable {
                 let file = try AtomicFile(
                     target: spec.settings.path.url, stagingDirectory: options.dryRun ? FileManager.default.temporaryDirectory : nil)
                 files.append(file)
-                let out = FeedOutput(file: file)
+                let settings = spec.settings
+                let out = try FeedOutput(
+                    file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz",
+                    metadata: FeedMetadata(title: settings.title ?? pipeline.name, link: settings.link), newest: newest)
                 var writer = spec.sink.makeWriter()
                 try writer.begin(out)
-                var received = 0, written = 0
-                let limit = spec.settings.limit ?? Int.max
-                let condition = spec.settings.where
+                var received = 0, written = 0, leftOut = 0
+                var reasons: [String] = []
+                let limit = settings.limit ?? Int.max
+                let condition = settings.where
+                let params = settings.urlParams.flatMap { $0.isEmpty ? nil : $0 }
                 if limit > 0 {
-                    // A where: may skip postings, so the limit only bounds the reading without one.
-                    try await transaction.forEach(order: spec.settings.sort ?? .default, limit: condition == nil ? spec.settings.limit : nil) { stored in
+                    // A where: or a check may skip postings, so the limit only bounds the reading
+                    // without them.
+                    let bounded = condition == nil && !writer.checksPostings
+                    try await transaction.forEach(order: settings.sort ?? .default, limit: bounded ? settings.limit : nil) { stored in
                         received += 1
                         if let condition, !condition.matches(stored.posting) { return true }
-                        try writer.write(stored: stored, to: out)
+                        if params == nil, !writer.checksPostings {
+                            try writer.write(stored: stored, to: out)
+                        } else {
+                            var posting = stored.posting
+                            if let params, let url = posting.url { posting.url = URLParameters.append(params, to: url) }
+                            // What the format's consumers would reject stays out of this feed
+                            // only, and the report says why.
+                            if let reason = writer.problem(with: posting) {
+                                leftOut += 1
+                                if reasons.count < RunReport.SinkReport.keptReasons {
+                                    reasons.append("\(posting.id ?? "?") (\(posting.source ?? "?"):\(posting.sourceID ?? "?")): \(reason)")
+                                }
+                                return true
+                            }
+                            try writer.write(posting, to: out)
+                        }
                         written += 1
                         return written < limit
                     }
                 }
                 try writer.end(out)
-                try out.flush()
+                try out.finish()
+                sinkReport.leftOut = leftOut
+                sinkReport.leftOutReasons = reasons.isEmpty ? nil : reasons
                 sinkReport.received = received
                 sinkReport.written = written
                 sinkReport.bytes = out.bytesWritten

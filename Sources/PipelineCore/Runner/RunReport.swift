@@ -50,6 +50,13 @@ public struct RunReport: Sendable, Codable {
         public var written: Int
         public var bytes: Int
         public var durationSeconds: Double
+        /// Postings the sink's format could not carry (a required field missing), left out of
+        /// this feed only.
+        public var leftOut: Int = 0
+        /// Why, for the first of them: `id (source:source_id): reason`.
+        public var leftOutReasons: [String]? = nil
+        /// How many reasons a sink's report keeps.
+        public static let keptReasons = 50
     }
 
     public var pipeline: String

@@ -526,6 +526,12 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         }
     }
 
+    func newestDatePosted() async throws -> Date? {
+        try store.access { db in
+            try String.fetchOne(db, sql: "SELECT MAX(date_posted) FROM postings WHERE pipeline = ? AND active = 1", arguments: [plan.pipeline])
+        }.flatMap(RFC3339.parse)
+    }
+
     func commit(exitCode: Int32, reportJSON: String?) async throws {
         guard open else { return }
         open = false

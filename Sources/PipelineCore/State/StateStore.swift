@@ -56,6 +56,8 @@ public protocol RunTransaction: AnyObject, Sendable {
     func forEach(order: FeedOrder, limit: Int?, _ visit: (StoredPosting) throws -> Bool) async throws
     /// How many postings are active.
     func activeCount() async throws -> Int
+    /// The newest `date_posted` of the active postings.
+    func newestDatePosted() async throws -> Date?
     /// Makes the run permanent, recording how it ended.
     func commit(exitCode: Int32, reportJSON: String?) async throws
     /// Forgets the run.

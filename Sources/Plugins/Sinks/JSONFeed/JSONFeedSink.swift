@@ -1,0 +1,81 @@
+import PipelineCore
+
+/// Writes JSON Feed 1.1: the feed's `title` and `home_page_url`, an item per posting with its
+/// stable `id`, `url`, `title`, `content_html` and `content_text`, `date_published`, skills as
+/// `tags`, the company as an author, and a `_job` extension object with the rest of the record
+/// in its own JSON form (what our `jsonfeed` source reads back). Postings without a description
+/// are left out (an item needs content).
+///
+/// ```yaml
+/// feed: { type: jsonfeed, path: out/jobs.json, title: Example Jobs, link: https://jobs.example.com }
+/// ```
+public struct JSONFeedSink: Sink {
+    public static let type = "jsonfeed"
+    public static let summary = "JSON Feed 1.1 with a _job extension object in the record's form; postings without a description are left out"
+
+    public init(options: NoOptions, context: SinkContext) throws {}
+
+    public func makeWriter() -> any FeedWriter { Writer() }
+
+    struct Writer: FeedWriter {
+        var first = true
+        var json = JSONWriter()
+
+        var checksPostings: Bool { true }
+
+        func problem(with p: JobPosting) -> String? {
+            FeedText.missing([("id", p.id.hasText), ("description", FeedText.html(p) != nil)])
+        }
+
+        mutating func begin(_ out: FeedOutput) throws {
+            json.reset()
+            json.beginObject()
+            json.key("version"); json.string("https://jsonfeed.org/version/1.1")
+            json.key("title"); json.string(out.metadata.title ?? "Jobs")
+            if let link = out.metadata.link { json.key("home_page_url"); json.string(link) }
+            json.key("items")
+            // The object is closed by hand at the end: the items stream in between.
+            try out.write(json.bytes)
+            try out.write("[")
+        }
+
+        mutating func write(_ p: JobPosting, to out: FeedOutput) throws {
+            json.reset()
+            json.bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8))
+            first = false
+            json.beginObject()
+            json.key("id"); json.string(p.id ?? "")
+            if let url = p.url { json.key("url"); json.string(url) }
+            if let title = p.title { json.key("title"); json.string(title) }
+            if let html = FeedText.html(p) { json.key("content_html"); json.string(html) }
+            if let text = p.descriptionText { json.key("content_text"); json.string(text) }
+            if let date = p.datePosted { json.key("date_published"); json.string(RFC3339.format(date)) }
+            if let company = p.company {
+                json.key("authors")
+                json.beginArray()
+                json.beginObject()
+                json.key("name"); json.string(company)
+                json.endObject()
+                json.endArray()
+            }
+            if let skills = p.skills, !skills.isEmpty {
+                json.key("tags")
+                json.beginArray()
+                for skill in skills { json.string(skill) }
+                json.endArray()
+            }
+            // The record without what the item already says.
+            var job = p
+            job.descriptionHTML = nil
+            job.descriptionText = nil
+            json.key("_job")
+            job.writeJSON(to: &json)
+            json.endObject()
+            try out.write(json.bytes)
+        }
+
+        mutating func end(_ out: FeedOutput) throws {
+            try out.write(first ? "]}\n" : "\n]}\n")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import PipelineCore
+
+/// Writes schema.org `JobPosting` objects for Google for Jobs: one JSON document holding them as
+/// an array. Only a posted salary becomes `baseSalary`; an estimated band goes into
+/// `estimatedSalary` when `estimated_salary: true`. A posting Google would reject — without a
+/// title, description, date posted, hiring organization, or a place (a country for a remote
+/// job) — is left out of this feed and listed in the run report.
+///
+/// ```yaml
+/// google:
+///   type: jsonld
+///   path: out/jobs.jsonld
+///   direct_apply: true
+///   estimated_salary: false
+/// ```
+public struct JSONLDSink: Sink {
+    public static let type = "jsonld"
+    public static let summary = "schema.org JobPosting objects for Google for Jobs, as one JSON array; postings Google would reject are left out and reported"
+
+    /// Options of the `jsonld` sink.
+    public struct Options: PluginOptions {
+        /// Whether applying happens on the posting's own page (`directApply`).
+        public var directApply: Bool?
+        /// Whether estimated bands are published as `estimatedSalary`.
+        public var estimatedSalary: Bool?
+
+        public static let optionHelp = [
+            "direct_apply": "say directApply: true or false on every posting (default: not said)",
+            "estimated_salary": "publish estimated salary bands as estimatedSalary (default false; posted salaries are always baseSalary)",
+        ]
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case directApply = "direct_apply"
+            case estimatedSalary = "estimated_salary"
+        }
+    }
+
+    let options: Options
+
+    public init(options: Options, context: SinkContext) throws {
+        self.options = options
+    }
+
+    public func makeWriter() -> any FeedWriter { Writer(options: options) }
+
+    struct Writer: FeedWriter {
+        let options: Options
+        var first = true
+        var json = JSONWriter()
+
+        var checksPostings: Bool { true }
+
+        func problem(with p: JobPosting) -> String? {
+            let remote = p.location?.remote == true
+            let place = p.location.map { $0.city.hasText || $0.region.hasText || $0.postalCode.hasText } ?? false
+            return FeedText.missing([
+                ("title", p.title.hasText), ("description", FeedText.html(p) != nil), ("date_posted", p.datePosted != nil),
+                ("company (hiringOrganization)", p.company.hasText),
+                remote ? ("location.country (applicantLocationRequirements)", p.location?.country.hasText == true)
+                    : ("location (jobLocation)", place),
+            ])
+        }
+
+        mutating func begin(_ out: FeedOutput) throws {
+            try out.write("[")
+        }
+
+        mutating func write(_ p: JobPosting, to out: FeedOutput) throws {
+            json.reset()
+            json.bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8))
+            first = false
+            let extra = p.extra ?? [:]
+            json.beginObject()
+            json.key("@context"); json.string("https://schema.org")
+            json.key("@type"); json.string("JobPosting")
+            json.key("title"); json.string(p.title ?? "")
+            json.key("description"); json.string(FeedText.html(p) ?? "")
+            if let date = p.datePosted { json.key("datePosted"); json.string(RFC3339.format(date)) }
+            if let date = p.validThrough { json.key("validThrough"); json.string(RFC3339.format(date)) }
+            if let type = p.employmentType { json.key("employmentType"); json.string(type.rawValue) }
+            json.key("hiringOrganization")
+            json.beginObject()
+            json.key("@type"); json.string("Organization")
+            json.key("name"); json.string(p.company ?? "")
+            if let site = extra["company_url"] { json.key("sameAs"); json.string(site) }
+            if let logo = extra["company_logo"] { json.key("logo"); json.string(logo) }
+            json.endObject()
+            if let location = p.location {
+                if location.city.hasText || location.region.hasText || location.postalCode.hasText {
+                    json.key("jobLocation")
+                    json.beginObject()
+                    json.key("@type"); json.string("Place")
+                    json.key("address")
+                    json.beginObject()
+                    json.key("@type"); json.string("PostalAddress")
+                    if let street = extra["street_address"] { json.key("streetAddress"); json.string(street) }
+                    if let city = location.city { json.key("addressLocality"); json.string(city) }
+                    if let region = location.region { json.key("addressRegion"); json.string(region) }
+                    if let postal = location.postalCode { json.key("postalCode"); json.string(postal) }
+                    if let country = location.country { json.key("addressCountry"); json.string(country) }
+                    json.endObject()
+                    json.endObject()
+                }
+                if location.remote == true {
+                    json.key("jobLocationType"); json.string("TELECOMMUTE")
+                    if let country = location.country {
+                        json.key("applicantLocationRequirements")
+                        json.beginObject()
+                        json.key("@type"); json.string("Country")
+                        json.key("name"); json.string(country)
+                        json.endObject()
+                    }
+                }
+            }
+            if let salary = p.salary, salary.min != nil || salary.max != nil {
+                json.key("baseSalary")
+                Self.amount(min: salary.min, max: salary.max, currency: salary.currency, unit: salary.period?.rawValue, into: &json)
+            }
+            if options.estimatedSalary == true, let band = p.salaryBand, band.basis == .estimated {
+                json.key("estimatedSalary")
+                Self.amount(min: band.min, max: band.max, currency: band.currency, unit: "year", into: &json)
+            }
+            if let id = p.sourceID ?? p.id {
+                json.key("identifier")
+                json.beginObject()
+                json.key("@type"); json.string("PropertyValue")
+                json.key("name"); json.string(p.company ?? p.source ?? "")
+                json.key("value"); json.string(id)
+                json.endObject()
+            }
+            if let url = p.url { json.key("url"); json.string(url) }
+            if let direct = options.directApply { json.key("directApply"); json.bool(direct) }
+            json.endObject()
+            try out.write(json.bytes)
+        }
+
+        mutating func end(_ out: FeedOutput) throws {
+            try out.write(first ? "]\n" : "\n]\n")
+        }
+
+        /// A `MonetaryAmount` with its `QuantitativeValue`.
+        static func amount(min: Double?, max: Double?, currency: String?, unit: String?, into json: inout JSONWriter) {
+            json.beginObject()
+            json.key("@type"); json.string("MonetaryAmount")
+            if let currency { json.key("currency"); json.string(currency) }
+            json.key("value")
+            json.beginObject()
+            json.key("@type"); json.string("QuantitativeValue")
+            if let min { json.key("minValue"); json.number(min) }
+            if let max { json.key("maxValue"); json.number(max) }
+            if let unit { json.key("unitText"); json.string(unit.uppercased()) }
+            json.endObject()
+            json.endObject()
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import PipelineCore
+
+/// Text for the XML feeds the sinks write: escaped, or in CDATA with `]]>` split, and without
+/// the characters XML 1.0 forbids (C0 controls but tab and line ends, U+FFFE and U+FFFF), which
+/// a strict parser would stop at.
+///
+/// ```swift
+/// XMLOutput.escaped("Tom & Jerry <3")   // "Tom &amp; Jerry &lt;3"
+/// XMLOutput.cdata("a ]]> b")            // "<![CDATA[a ]]]]><![CDATA[> b]]>"
+/// ```
+enum XMLOutput {
+    /// The text escaped for element content and attribute values.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars where allowed(scalar) {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The text as one or more CDATA sections: a `]]>` inside is split across two.
+    static func cdata(_ text: String) -> String {
+        var clean = ""
+        clean.unicodeScalars.append(contentsOf: text.unicodeScalars.filter(allowed))
+        return "<![CDATA[" + clean.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>") + "]]>"
+    }
+
+    /// `<name>escaped text</name>`, or nothing without a value.
+    static func element(_ name: String, _ value: String?, indent: String = "    ") -> String {
+        guard let value, !value.isEmpty else { return "" }
+        return "\(indent)<\(name)>\(escaped(value))</\(name)>\n"
+    }
+
+    /// Whether XML 1.0 allows the character.
+    static func allowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD: return true
+        case 0..<0x20: return false
+        case 0xFFFE, 0xFFFF: return false
+        default: return true
+        }
+    }
+}
+
+/// What several formats say the same way.
+enum FeedText {
+    /// RFC 822 as RSS and Indeed write dates: `Wed, 25 Nov 2026 08:00:00 +0000`, in UTC.
+    static func rfc822(_ date: Date) -> String {
+        let iso = RFC3339.format(date)   // YYYY-MM-DDTHH:MM:SSZ
+        let days = Int(floor(date.timeIntervalSince1970 / 86_400))
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let parts = Array(iso.utf8)
+        func text(_ range: Range<Int>) -> String { String(decoding: parts[range], as: UTF8.self) }
+        let month = months[(Int(text(5..<7)) ?? 1) - 1]
+        return "\(weekday), \(text(8..<10)) \(month) \(text(0..<4)) \(text(11..<19)) +0000"
+    }
+
+    /// The place as one line: `Toronto, ON, CA`, `Remote (CA)`, or the text as ingested.
+    static func place(_ location: Location?) -> String? {
+        guard let location else { return nil }
+        let parts = [location.city, location.region, location.country].compactMap { $0 }.filter { !$0.isEmpty }
+        if parts.isEmpty {
+            if location.remote == true { return "Remote" }
+            return location.text
+        }
+        let joined = parts.joined(separator: ", ")
+        return location.remote == true && location.city == nil ? "Remote (\(joined))" : joined
+    }
+
+    /// The description as HTML: the sanitized HTML, or the plain text escaped into paragraphs.
+    static func html(_ posting: JobPosting) -> String? {
+        if let html = posting.descriptionHTML, !html.isEmpty { return html }
+        guard let text = posting.descriptionText, !text.isEmpty else { return nil }
+        return text.components(separatedBy: "\n\n").map { "<p>\(XMLOutput.escaped($0))</p>" }.joined()
+    }
+
+    /// The salary as posted, as a line of text: its own text, else `CAD 90,000–110,000 per year`.
+    static func salary(_ salary: Salary?) -> String? {
+        guard let salary else { return nil }
+        if let text = salary.text, !text.isEmpty { return text }
+        func amount(_ value: Double) -> String {
+            let formatter = NumberFormatter()
+            formatter.numberStyle = .decimal
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.usesGroupingSeparator = true
+            formatter.groupingSeparator = ","
+            formatter.maximumFractionDigits = 2
+            return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        }
+        let range: String
+        switch (salary.min, salary.max) {
+        case let (min?, max?) where min != max: range = "\(amount(min))–\(amount(max))"
+        case let (min?, _): range = amount(min)
+        case let (nil, max?): range = "up to \(amount(max))"
+        default: return nil
+        }
+        let currency = salary.currency.map { "\($0) " } ?? ""
+        let period = salary.period.map { " per \($0.rawValue)" } ?? ""
+        return currency + range + period
+    }
+
+    /// Which required fields a posting lacks, as the report's reason, or nil.
+    static func missing(_ checks: [(String, Bool)]) -> String? {
+        let absent = checks.filter { !$0.1 }.map(\.0)
+        return absent.isEmpty ? nil : "no \(absent.joined(separator: ", "))"
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// Whether there is non-empty text.
+    var hasText: Bool { !(self ?? "").isEmpty }
+}
