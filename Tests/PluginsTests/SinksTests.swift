@@ -167,6 +167,37 @@ struct SinksTests {
         }
     }
 
+    @Test("jsonld per_posting: a folder with one file per posting; files of postings gone are removed")
+    func perPosting() async throws {
+        let scratch = try Scratch()
+        let pipeline = """
+            version: 1
+            name: t
+            sources: { in: { type: jsonl, path: in.jsonl } }
+            sinks: { pages: { type: jsonld, path: out/jobs, per_posting: true } }
+            """
+        try scratch.write("in.jsonl", Self.hostile.joined(separator: "\n"))
+        let first = try await scratch.run(pipeline)
+        #expect(first.exitCode == 0, "\(first.failure ?? "")")
+        let folder = scratch.url.appendingPathComponent("out/jobs")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count == 2)
+        #expect(names.allSatisfy { $0.hasSuffix(".jsonld") && !$0.hasPrefix(".") })
+        for name in names {
+            let object = try JSONParser.parse(Array(try Data(contentsOf: folder.appendingPathComponent(name))))
+            #expect(object["@type"] == .string("JobPosting"))
+        }
+        // Posting 1 is gone from the source: its file goes; a stranger's file stays.
+        try scratch.write("out/jobs/README.txt", "not ours")
+        try scratch.write("in.jsonl", Self.hostile.dropFirst().joined(separator: "\n"))
+        _ = try await scratch.run(pipeline)
+        let after = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(after.count == 2)
+        #expect(after.contains("README.txt"))
+        #expect(after.filter { $0.hasSuffix(".jsonld") }.count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path).allSatisfy { !$0.hasPrefix(".") })
+    }
+
     @Test("url_params add to a URL's own query and keep its fragment")
     func urlParameters() {
         #expect(URLParameters.append(["utm_source": "b", "a": "x y"], to: "https://e.example/j/1?id=2#apply") == "https://e.example/j/1?id=2&a=x%20y&utm_source=b#apply")

@@ -84,7 +84,8 @@ public final class AtomicFile {
 
 /// The document a sink's writer writes into: buffered, then written atomically by the runner.
 public final class FeedOutput {
-    private let file: AtomicFile
+    private let file: AtomicFile?
+    private let directory: AtomicDirectory?
     private var buffer: [UInt8] = []
     private let flushThreshold = 256 * 1024
     private let gzip: GzipStream?
@@ -98,10 +99,26 @@ public final class FeedOutput {
     /// Creates an output over an atomic file, gzip-compressed when `gzip` is set.
     public init(file: AtomicFile, gzip: Bool = false, metadata: FeedMetadata = FeedMetadata(), newest: Date? = nil) throws {
         self.file = file
+        self.directory = nil
         self.gzip = gzip ? try GzipStream() : nil
         self.metadata = metadata
         self.newest = newest
         buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    /// Creates an output that is a folder of files, written with `writeFile`.
+    public init(directory: AtomicDirectory, metadata: FeedMetadata = FeedMetadata(), newest: Date? = nil) {
+        self.file = nil
+        self.directory = directory
+        self.gzip = nil
+        self.metadata = metadata
+        self.newest = newest
+    }
+
+    /// Writes one file of a folder output.
+    public func writeFile(_ name: String, _ bytes: [UInt8]) throws {
+        guard let directory else { throw SourceError("this sink writes one file; a file per posting needs a folder output") }
+        try directory.write(name: name, bytes)
     }
 
     /// Appends bytes.
@@ -118,6 +135,10 @@ public final class FeedOutput {
 
     /// Writes what is buffered to the file (compressed, when the feed is gzipped).
     public func flush() throws {
+        guard let file else {
+            guard buffer.isEmpty else { throw SourceError("this sink writes a file per posting, not one document") }
+            return
+        }
         if let gzip {
             uncompressed += buffer.count
             try file.write(try gzip.compress(buffer))
@@ -130,13 +151,16 @@ public final class FeedOutput {
     /// Writes the rest, and ends the gzip stream when there is one.
     public func finish() throws {
         try flush()
-        if let gzip { try file.write(try gzip.finish()) }
+        if let gzip, let file { try file.write(try gzip.finish()) }
     }
 
     private var uncompressed = 0
 
     /// Bytes written so far, buffered ones included (before compression).
-    public var bytesWritten: Int { (gzip == nil ? file.bytesWritten : uncompressed) + buffer.count }
+    public var bytesWritten: Int {
+        if let directory { return directory.bytesWritten }
+        return (gzip == nil ? file?.bytesWritten ?? 0 : uncompressed) + buffer.count
+    }
 }
 
 /// A feed's own metadata, from its sink's `title:` and `link:`.

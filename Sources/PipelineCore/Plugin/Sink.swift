@@ -23,6 +23,14 @@ public protocol Sink: Sendable {
     init(options: Options, context: SinkContext) throws
     /// A writer for one feed document.
     func makeWriter() -> any FeedWriter
+    /// The extension of the files when the sink writes a folder with a file per posting (its
+    /// `path:` names the folder), else nil.
+    var filePerPosting: String? { get }
+}
+
+extension Sink {
+    /// One document by default.
+    public var filePerPosting: String? { nil }
 }
 
 /// Writes one feed document: `begin`, then `write` per posting, then `end`.

@@ -225,7 +225,7 @@ public struct PipelineRunner: Sendable {
         }
         report.active = try? await transaction.activeCount()
 
-        var files: [AtomicFile] = []
+        var files: [any PublishedOutput] = []
         var failure: String?
         let newest = try? await transaction.newestDatePosted()
         for spec in pipeline.sinks {
@@ -235,13 +235,20 @@ public struct PipelineRunner: Sendable {
                 received: 0, written: 0, bytes: 0, durationSeconds: 0)
             do {
                 if !options.dryRun { AtomicFile.removeStaleTemporaries(of: spec.settings.path.url) }
-                let file = try AtomicFile(
-                    target: spec.settings.path.url, stagingDirectory: options.dryRun ? FileManager.default.temporaryDirectory : nil)
-                files.append(file)
                 let settings = spec.settings
-                let out = try FeedOutput(
-                    file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz",
-                    metadata: FeedMetadata(title: settings.title ?? pipeline.name, link: settings.link), newest: newest)
+                let staging = options.dryRun ? FileManager.default.temporaryDirectory : nil
+                let metadata = FeedMetadata(title: settings.title ?? pipeline.name, link: settings.link)
+                let out: FeedOutput
+                if let fileExtension = spec.sink.filePerPosting {
+                    let folder = try AtomicDirectory(target: settings.path.url, fileExtension: fileExtension, stagingDirectory: staging)
+                    files.append(folder)
+                    out = FeedOutput(directory: folder, metadata: metadata, newest: newest)
+                } else {
+                    let file = try AtomicFile(target: settings.path.url, stagingDirectory: staging)
+                    files.append(file)
+                    out = try FeedOutput(
+                        file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz", metadata: metadata, newest: newest)
+                }
                 var writer = spec.sink.makeWriter()
                 try writer.begin(out)
                 var received = 0, written = 0, leftOut = 0

@@ -6,6 +6,10 @@ import PipelineCore
 /// title, description, date posted, hiring organization, or a place (a country for a remote
 /// job) — is left out of this feed and listed in the run report.
 ///
+/// With `per_posting: true`, `path:` names a folder that gets one `<id>.jsonld` file per
+/// posting, each a single object (for pages that embed them); files of postings no longer
+/// published are removed.
+///
 /// ```yaml
 /// google:
 ///   type: jsonld
@@ -23,10 +27,13 @@ public struct JSONLDSink: Sink {
         public var directApply: Bool?
         /// Whether estimated bands are published as `estimatedSalary`.
         public var estimatedSalary: Bool?
+        /// Whether `path:` is a folder with a file per posting.
+        public var perPosting: Bool?
 
         public static let optionHelp = [
             "direct_apply": "say directApply: true or false on every posting (default: not said)",
             "estimated_salary": "publish estimated salary bands as estimatedSalary (default false; posted salaries are always baseSalary)",
+            "per_posting": "path: is a folder with one <id>.jsonld file per posting (default false: one array)",
         ]
 
         public init() {}
@@ -34,6 +41,7 @@ public struct JSONLDSink: Sink {
         enum CodingKeys: String, CodingKey {
             case directApply = "direct_apply"
             case estimatedSalary = "estimated_salary"
+            case perPosting = "per_posting"
         }
     }
 
@@ -44,6 +52,8 @@ public struct JSONLDSink: Sink {
     }
 
     public func makeWriter() -> any FeedWriter { Writer(options: options) }
+
+    public var filePerPosting: String? { options.perPosting == true ? "jsonld" : nil }
 
     struct Writer: FeedWriter {
         let options: Options
@@ -63,13 +73,17 @@ public struct JSONLDSink: Sink {
             ])
         }
 
+        var perPosting: Bool { options.perPosting == true }
+
         mutating func begin(_ out: FeedOutput) throws {
-            try out.write("[")
+            if !perPosting { try out.write("[") }
         }
 
         mutating func write(_ p: JobPosting, to out: FeedOutput) throws {
             json.reset()
-            json.bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8))
+            if !perPosting {
+                json.bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8))
+            }
             first = false
             let extra = p.extra ?? [:]
             json.beginObject()
@@ -133,11 +147,24 @@ public struct JSONLDSink: Sink {
             if let url = p.url { json.key("url"); json.string(url) }
             if let direct = options.directApply { json.key("directApply"); json.bool(direct) }
             json.endObject()
-            try out.write(json.bytes)
+            if perPosting {
+                json.bytes.append(0x0A)
+                try out.writeFile("\(Self.fileName(p.id ?? p.sourceID ?? "posting")).jsonld", json.bytes)
+            } else {
+                try out.write(json.bytes)
+            }
         }
 
         mutating func end(_ out: FeedOutput) throws {
-            try out.write(first ? "]\n" : "\n]\n")
+            if !perPosting { try out.write(first ? "]\n" : "\n]\n") }
+        }
+
+        /// An id as a file name: letters, digits, `-` and `_` kept, anything else as `_`.
+        static func fileName(_ id: String) -> String {
+            String(id.unicodeScalars.map { scalar -> Character in
+                scalar.properties.isAlphabetic && scalar.isASCII || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
+                    ? Character(scalar) : "_"
+            })
         }
 
         /// A `MonetaryAmount` with its `QuantitativeValue`.
