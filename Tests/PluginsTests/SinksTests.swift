@@ -214,7 +214,9 @@ struct SinksTests {
             sinks:
               sheet: { type: csv, path: a.csv, columns: [title, locaton.city] }
               rss: { type: rss, path: a.rss, link: "not a url" }
+              top: { type: jsonl, path: a.jsonl.out, limit: -1 }
             """)
+        #expect(errors.contains { $0.contains("sink 'top'") && $0.contains("limit must be 0 or more") })
         #expect(errors.contains { $0.contains("columns") && $0.contains("locaton.city") })
         #expect(errors.contains { $0.contains("link") })
     }
