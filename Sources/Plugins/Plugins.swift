@@ -20,12 +20,14 @@ public enum Plugins {
         r.register(source: XMLSource.self)
         r.register(source: JSONFeedSource.self)
         r.register(source: JSONLDSource.self)
+        r.register(source: ExecSource.self, origin: .exec)
         // Stages
         r.register(stage: NormalizeStage.self)
         r.register(stage: EnrichStage.self)
         r.register(stage: DedupeStage.self)
         r.register(stage: FilterStage.self)
         r.register(stage: SetStage.self)
+        r.register(stage: ExecStage.self, origin: .exec)
         // Sinks
         r.register(sink: JSONLSink.self)
         r.register(sink: JSONSink.self)

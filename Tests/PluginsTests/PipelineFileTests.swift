@@ -34,7 +34,7 @@ struct PipelineFileTests {
               out: { type: jsonl, path: out.jsonl }
             """)
         #expect(errors == [
-            "x.yaml:6:11: error: unknown stage type 'normalize_nothing'; known stage types: dedupe, enrich, failing-stage, filter, normalize, set",
+            "x.yaml:6:11: error: unknown stage type 'normalize_nothing'; known stage types: dedupe, enrich, exec, failing-stage, filter, normalize, set",
             "x.yaml:9:11: error: unknown stage type 'filtr' (did you mean 'filter'?)",
         ])
     }
