@@ -37,6 +37,7 @@ public enum Plugins {
         r.register(sink: RSSSink.self)
         r.register(sink: AtomSink.self)
         r.register(sink: JSONFeedSink.self)
+        r.register(sink: ExecSink.self, origin: .exec)
         return r
     }()
 }

@@ -127,7 +127,12 @@ struct RunCommand: AsyncParsableCommand {
                 print("\(pipeline.name): \(read) postings from \(report.sources.count) source\(report.sources.count == 1 ? "" : "s")\(rejects)\(duplicates); \(verb) \(published.isEmpty ? "nothing" : published) in \(String(format: "%.2f", report.durationSeconds))s")
             }
         case .partial:
-            printError("syndicate: \(pipeline.file): partial: \(failed) of \(report.sources.count) sources failed; published \(published)\(rejects)")
+            let failedSinks = report.sinks.filter { $0.status == "failed" }.count
+            var what: [String] = []
+            if failed > 0 { what.append("\(failed) of \(report.sources.count) sources failed") }
+            if failedSinks > 0 { what.append("\(failedSinks) of \(report.sinks.count) sinks failed") }
+            let ok = report.sinks.filter { $0.status == "ok" }.map { "\($0.path) (\($0.written))" }.joined(separator: ", ")
+            printError("syndicate: \(pipeline.file): partial: \(what.joined(separator: "; ")); published \(ok.isEmpty ? "nothing" : ok)\(rejects)")
         case .failed, .interrupted, .locked:
             printError("syndicate: \(pipeline.file): \(report.failure ?? "failed")")
         }

@@ -93,6 +93,41 @@ struct ExecPluginsTests {
         #expect(!scratch.exists("out.jsonl"))
     }
 
+    @Test("a shell exec sink gets every posting; its stdout is published at its path")
+    func shellSink() async throws {
+        let scratch = try Scratch()
+        try scratch.write("in.jsonl", #"{"source_id":"1","title":"Dev","url":"https://a.example/1"}"# + "\n" + #"{"source_id":"2","title":"Ops","url":"https://a.example/2"}"#)
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { in: { type: jsonl, path: in.jsonl } }
+            sinks:
+              push: { type: exec, command: [\(Self.examples)/count_sink.sh], path: out/receipt.txt, where: 'title != "Ops"' }
+            """)
+        #expect(report.exitCode == 0, "\(report.failure ?? "") \(report.sinks.map { $0.error ?? "" })")
+        #expect(try scratch.read("out/receipt.txt") == "received 1 postings\n")
+    }
+
+    @Test("a failing exec sink fails alone: the other feeds are published and the run exits 3")
+    func sinkFailsAlone() async throws {
+        let scratch = try Scratch()
+        try scratch.write("in.jsonl", #"{"source_id":"1","title":"Dev","url":"https://a.example/1"}"#)
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { in: { type: jsonl, path: in.jsonl } }
+            sinks:
+              feed: { type: jsonl, path: out/all.jsonl }
+              push: { type: exec, command: [sh, -c, "read h; echo '{\\"syndicate\\": 1}'; cat >/dev/null; echo 'partner API down' >&2; exit 2"], path: out/push.txt }
+            """)
+        #expect(report.exitCode == ExitStatus.partial)
+        #expect(report.sinks.map(\.status) == ["ok", "failed"])
+        #expect(report.sinks[1].error?.contains("exited with status 2: partner API down") == true, "\(report.sinks[1].error ?? "")")
+        #expect(scratch.exists("out/all.jsonl"))
+        #expect(!scratch.exists("out/push.txt"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path) == ["all.jsonl"])
+    }
+
     @Test("an exec plugin without a command is a config error")
     func options() throws {
         let errors = try Scratch().errors("""

@@ -26,11 +26,17 @@ public protocol Sink: Sendable {
     /// The extension of the files when the sink writes a folder with a file per posting (its
     /// `path:` names the folder), else nil.
     var filePerPosting: String? { get }
+    /// Whether a failure of this sink fails it alone (the other feeds are published, the run
+    /// exits 3) rather than the whole run (an exec sink: a partner's endpoint being down must
+    /// not stop the board's own feeds).
+    var failsAlone: Bool { get }
 }
 
 extension Sink {
     /// One document by default.
     public var filePerPosting: String? { nil }
+    /// A sink's failure fails the run by default: the feeds of one run stay consistent.
+    public var failsAlone: Bool { false }
 }
 
 /// Writes one feed document: `begin`, then `write` per posting, then `end`.

@@ -225,7 +225,9 @@ public struct PipelineRunner: Sendable {
         }
         report.active = try? await transaction.activeCount()
 
-        var files: [any PublishedOutput] = []
+        // Each sink's output with the index of its report, so that one left out stays matched.
+        var files: [(sink: Int, output: any PublishedOutput)] = []
+        var sinksFailedAlone = 0
         var failure: String?
         let newest = try? await transaction.newestDatePosted()
         for spec in pipeline.sinks {
@@ -241,11 +243,11 @@ public struct PipelineRunner: Sendable {
                 let out: FeedOutput
                 if let fileExtension = spec.sink.filePerPosting {
                     let folder = try AtomicDirectory(target: settings.path.url, fileExtension: fileExtension, stagingDirectory: staging)
-                    files.append(folder)
+                    files.append((report.sinks.count, folder))
                     out = FeedOutput(directory: folder, metadata: metadata, newest: newest)
                 } else {
                     let file = try AtomicFile(target: settings.path.url, stagingDirectory: staging)
-                    files.append(file)
+                    files.append((report.sinks.count, file))
                     out = try FeedOutput(
                         file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz", metadata: metadata, newest: newest)
                 }
@@ -293,19 +295,28 @@ public struct PipelineRunner: Sendable {
             } catch {
                 sinkReport.status = "failed"
                 sinkReport.error = Self.describe(error)
-                failure = failure ?? "sink '\(spec.name)' failed: \(Self.describe(error)); nothing was published"
+                if spec.sink.failsAlone {
+                    // Its own output is dropped; the other feeds are published.
+                    let mine = report.sinks.count
+                    for file in files where file.sink == mine { file.output.discard() }
+                    files.removeAll { $0.sink == mine }
+                    sinksFailedAlone += 1
+                } else {
+                    failure = failure ?? "sink '\(spec.name)' failed: \(Self.describe(error)); nothing was published"
+                }
             }
             sinkReport.durationSeconds = seconds(since: clock)
             report.sinks.append(sinkReport)
         }
 
+        let partial = partial || sinksFailedAlone > 0
         if failure != nil || options.dryRun {
             await transaction.rollback()
-            for file in files { file.discard() }
+            for file in files { file.output.discard() }
             if let failure {
                 await recordFailure(&plan, &report, failure: failure)
             } else {
-                for i in report.sinks.indices { report.sinks[i].status = "dry-run" }
+                for i in report.sinks.indices where report.sinks[i].status == "ok" { report.sinks[i].status = "dry-run" }
                 _ = finish(&report, status: partial ? .partial : .ok, code: partial ? ExitStatus.partial : ExitStatus.ok, failure: nil)
             }
             return
@@ -314,13 +325,13 @@ public struct PipelineRunner: Sendable {
         do {
             try await transaction.commit(exitCode: report.exitCode, reportJSON: report.jsonText)
         } catch {
-            for file in files { file.discard() }
+            for file in files { file.output.discard() }
             _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: cannot commit the run: \(Self.describe(error)); nothing was published")
             return
         }
         // The state is committed; renaming makes the feeds match it. A rename that fails leaves
         // that feed at its previous version until the next run republishes the active set.
-        for (index, file) in files.enumerated() {
+        for (index, file) in files {
             do {
                 try file.commit()
             } catch {

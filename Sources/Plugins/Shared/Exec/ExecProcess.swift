@@ -142,6 +142,44 @@ final class ExecProcess: @unchecked Sendable {
         }
     }
 
+    /// Writes bytes on the calling thread, blocking while the pipe is full (for sinks, whose
+    /// writers are synchronous; the plugin's output is read by other threads meanwhile).
+    func writeBlocking(_ bytes: [UInt8]) throws {
+        let fd = stdin.fileHandleForWriting.fileDescriptor
+        var offset = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0, errno != EINTR {
+                    failure = errno
+                    break
+                }
+            }
+        }
+        if failure != 0 {
+            throw SourceError("\(label): the command stopped reading its input (\(String(cString: strerror(failure))))")
+        }
+    }
+
+    /// Closes stdin on the calling thread.
+    func closeInputBlocking() {
+        writer.sync { try? stdin.fileHandleForWriting.close() }
+    }
+
+    /// The handshake line, as bytes.
+    static func handshake(kind: PluginKind, name: String) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("syndicate"); json.number(Double(protocolVersion))
+        json.key("kind"); json.string(kind.rawValue)
+        json.key("name"); json.string(name)
+        json.endObject()
+        return json.bytes + [0x0A]
+    }
+
     /// Writes one JSON line.
     func writeLine(_ json: JSONWriter) async throws {
         var bytes = json.bytes
@@ -161,13 +199,7 @@ final class ExecProcess: @unchecked Sendable {
 
     /// The handshake line syndicate sends first.
     func sendHandshake(kind: PluginKind, name: String) async throws {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("syndicate"); json.number(Double(Self.protocolVersion))
-        json.key("kind"); json.string(kind.rawValue)
-        json.key("name"); json.string(name)
-        json.endObject()
-        try await writeLine(json)
+        try await write(Self.handshake(kind: kind, name: name))
     }
 
     // MARK: - Reading
@@ -286,6 +318,17 @@ final class ExecProcess: @unchecked Sendable {
                 continuation.resume()
             }
         }
+        try checkExit()
+    }
+
+    /// The same, blocking the calling thread (for sinks, whose writers are synchronous).
+    func waitForExitBlocking() throws {
+        process.waitUntilExit()
+        _ = finished.wait(timeout: .now() + 2)
+        try checkExit()
+    }
+
+    private func checkExit() throws {
         let (timedOut, tail) = state.withLock { ($0.timedOut, $0.stderrTail) }
         if timedOut {
             throw SourceError("\(label): stopped after the timeout (timeout:)\(Self.tail(tail))")
