@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "syndicate", targets: ["syndicate"]),
         .library(name: "PipelineCore", targets: ["PipelineCore"]),
         .library(name: "Plugins", targets: ["Plugins"]),
+        .library(name: "SyndicateCLI", targets: ["SyndicateCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,14 +52,18 @@ let package = Package(
             resources: [.copy("Stages/Normalize/Resources"), .copy("Stages/Enrich/Skills")],
             swiftSettings: releaseSettings
         ),
-        .executableTarget(
-            name: "syndicate",
+        .target(
+            name: "SyndicateCLI",
             dependencies: [
                 "PipelineCore",
                 "Plugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .executableTarget(
+            name: "syndicate",
+            dependencies: ["SyndicateCLI", "Plugins"]
         ),
         .testTarget(
             name: "PipelineCoreTests",

@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         output.bootstrapLogging()
         let logger = Logger(label: "syndicate")
-        let loader = PipelineLoader(registry: Plugins.builtIn, logger: logger)
+        let loader = PipelineLoader(registry: CLIRegistry.current, logger: logger)
         var worst = ExitStatus.ok
         var reports: [RunReport] = []
         for file in files {

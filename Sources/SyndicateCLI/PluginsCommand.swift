@@ -32,7 +32,7 @@ struct PluginsCommand: ParsableCommand {
         let sourceCommon = OptionSchema.of(SourceSettings.self).options
         let inputCommon = OptionSchema.of(InputSettings.self).options
         let sinkCommon = OptionSchema.of(SinkSettings.self).options
-        let listings = Plugins.builtIn.all.map { entry -> Listing in
+        let listings = CLIRegistry.current.all.map { entry -> Listing in
             let common: [OptionSchema.Option]
             switch entry.kind {
             case .source: common = (entry.readsInput ? inputCommon : []) + sourceCommon

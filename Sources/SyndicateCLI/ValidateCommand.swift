@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         output.bootstrapLogging()
-        let loader = PipelineLoader(registry: Plugins.builtIn)
+        let loader = PipelineLoader(registry: CLIRegistry.current)
         var invalid = false
         for file in files {
             do {

@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let pipeline: Pipeline
         do {
-            pipeline = try PipelineLoader(registry: Plugins.builtIn).load(file: file)
+            pipeline = try PipelineLoader(registry: CLIRegistry.current).load(file: file)
         } catch {
             for d in error.diagnostics { printError(d.description) }
             throw ExitCode(ExitStatus.invalidConfig)
