@@ -128,6 +128,19 @@ struct ExecPluginsTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path) == ["all.jsonl"])
     }
 
+    @Test("env: reaches the command, and workdir: is its directory, relative to the pipeline file")
+    func environmentAndDirectory() async throws {
+        let scratch = try Scratch()
+        try scratch.write("sub/marker", "")
+        let report = try await Self.run(scratch, sources: """
+            here: { type: exec, command: [sh, -c, "read h; echo '{\\"syndicate\\": 1}'; printf '{\\"source_id\\":\\"%s\\",\\"title\\":\\"%s\\",\\"url\\":\\"https://e.example/1\\"}\\n' \\"$GREETING\\" \\"$(ls)\\""], env: { GREETING: hello }, workdir: sub }
+            """)
+        #expect(report.exitCode == 0, "\(report.sources.map { $0.error ?? "" })")
+        let out = try scratch.jsonLines("out.jsonl")
+        #expect(out.first?["source_id"] == .string("hello"))
+        #expect(out.first?["title"] == .string("marker"))
+    }
+
     @Test("an exec plugin without a command is a config error")
     func options() throws {
         let errors = try Scratch().errors("""
