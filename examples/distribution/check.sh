@@ -7,7 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 swift build --package-path "$here" --scratch-path "$root/.build" --product syndicate-acme >/dev/null
 bin="$root/.build/debug/syndicate-acme"
-"$bin" plugins | grep -q "redact-emails  (distribution)"
+# Captured first: grep -q stops reading at the first match, and the listing would then die of
+# SIGPIPE, which pipefail reports as a failure.
+listing=$("$bin" plugins)
+grep -q "redact-emails  (distribution)" <<<"$listing"
 work=$(mktemp -d)
 cp "$here/pipeline.yaml" "$here/postings.jsonl" "$work/"
 "$bin" run "$work/pipeline.yaml"
