@@ -198,6 +198,13 @@ struct SinksTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path).allSatisfy { !$0.hasPrefix(".") })
     }
 
+    @Test("salary amounts with thousands separators and at most two decimals", arguments: [
+        (105_000.0, "105,000"), (52.5, "52.5"), (1_234_567.891, "1,234,567.89"), (0.05, "0.05"), (999.0, "999"), (1000.0, "1,000"),
+    ])
+    func grouped(value: Double, text: String) {
+        #expect(FeedText.grouped(value) == text)
+    }
+
     @Test("url_params add to a URL's own query and keep its fragment")
     func urlParameters() {
         #expect(URLParameters.append(["utm_source": "b", "a": "x y"], to: "https://e.example/j/1?id=2#apply") == "https://e.example/j/1?id=2&a=x%20y&utm_source=b#apply")

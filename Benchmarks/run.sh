@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The whole-product benchmark (not a test), issue 11: generates a realistic mix with
+# ../shared/bench/genfeeds.py — RSS, Indeed XML and JSON Lines, POSTINGS postings in all, 30%
+# duplicates, 10% misspelled titles — and runs the full pipeline (all sources -> normalize ->
+# enrich -> dedupe -> the indeed-xml, jsonld and jsonl sinks) from a fresh state, then again over
+# the same feeds (a cron job's steady state). For each run it prints postings/s, MB/s, wall and
+# CPU seconds and peak RSS (/usr/bin/time -v); beside them, in the same run, xmllint --stream
+# over the XML inputs and a Python lxml iterparse baseline that only parses and writes JSON lines
+# (installed with pip into a virtual environment in the work folder), as ratios.
+#
+#   Benchmarks/run.sh                       # 1,000,000 postings
+#   POSTINGS=250000 Benchmarks/run.sh       # smaller
+#
+# Targets (issue 11): first run >= 2x the lxml baseline and >= 1/3 of xmllint's MB/s; second run
+# >= 3x faster than the first; peak RSS < 300 MB, not growing with the feeds.
+set -euo pipefail
+POSTINGS=${POSTINGS:-1000000}
+WORK=${WORK:-$(mktemp -d /tmp/syndicate-bench-run.XXXXXX)}
+source "$(dirname "$0")/lib.sh"
+need xmllint libxml2-utils
+build_release
+
+F=$WORK/feeds
+if [ ! -f "$F/truth.jsonl" ]; then
+  # genfeeds counts unique jobs; duplicates (30%) and near-miss siblings (5%) come on top.
+  jobs=$(python3 -c "print(int($POSTINGS / 1.35))")
+  echo "generating about $POSTINGS postings ($jobs jobs) in $F ..."
+  python3 "$GENFEEDS" --count "$jobs" --formats rss,indeed,jsonl --dup-rate 0.3 --misspell-rate 0.1 --seed 5 --out "$F" >/dev/null
+fi
+if [ ! -x "$WORK/venv/bin/python" ]; then
+  echo "installing lxml into $WORK/venv ..."
+  python3 -m venv "$WORK/venv" && "$WORK/venv/bin/pip" install -q lxml
+fi
+
+cat > "$WORK/pipeline.yaml" <<YAML
+version: 1
+name: bench-run
+sources:
+  rss: { type: rss, path: $F/rss.xml }
+  indeed: { type: indeed, path: $F/indeed.xml }
+  jsonl: { type: jsonl, path: $F/postings.jsonl }
+stages:
+  - type: normalize
+  - type: enrich
+  - type: dedupe
+sinks:
+  indeed: { type: indeed-xml, path: out/indeed.xml, publisher: Bench }
+  google: { type: jsonld, path: out/jobs.jsonld }
+  lines: { type: jsonl, path: out/postings.jsonl }
+YAML
+
+# Runs a command under GNU time; prints "wall cpu peak_kb".
+timed() {
+  local log=$WORK/time.log
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { tail -5 "$log" >&2; return 1; }
+  python3 - "$log" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def field(name):
+    return re.search(name + r": (.*)", text).group(1).strip()
+wall = field(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\)").split(":")
+secs = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall)))
+cpu = float(field(r"User time \(seconds\)")) + float(field(r"System time \(seconds\)"))
+peak = field(r"Maximum resident set size \(kbytes\)")
+print(f"{secs:.2f} {cpu:.2f} {peak}")
+PY
+}
+
+mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
+xml_mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml")
+rm -rf "$WORK/.syndicate" "$WORK/out"
+sync
+read -r first_wall first_cpu first_rss < <(timed "$BIN" run --report "$WORK/first.json" "$WORK/pipeline.yaml")
+sync
+read -r second_wall second_cpu second_rss < <(timed "$BIN" run --report "$WORK/second.json" "$WORK/pipeline.yaml")
+sync
+read -r lint_rss_wall _ _ < <(timed xmllint --stream --noout "$F/rss.xml")
+read -r lint_indeed_wall _ _ < <(timed xmllint --stream --noout "$F/indeed.xml")
+sync
+read -r lxml_wall lxml_cpu lxml_rss < <(timed "$WORK/venv/bin/python" "$ROOT/Benchmarks/lxml_baseline.py" "$WORK/lxml.jsonl" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
+
+python3 - "$WORK" "$mb" "$xml_mb" "$first_wall" "$first_cpu" "$first_rss" "$second_wall" "$second_cpu" "$second_rss" \
+  "$lint_rss_wall" "$lint_indeed_wall" "$lxml_wall" "$lxml_cpu" "$lxml_rss" <<'PY'
+import json, sys
+work = sys.argv[1]
+mb, xml_mb = float(sys.argv[2]), float(sys.argv[3])
+fw, fc, fr, sw, sc, sr, lr, li, xw, xc, xr = map(float, sys.argv[4:])
+first, second = json.load(open(f"{work}/first.json")), json.load(open(f"{work}/second.json"))
+n = sum(s["sent"] for s in first["sources"])
+print(f"\n{n:,} postings, {mb:,.0f} MB of feeds ({xml_mb:,.0f} MB XML)\n")
+print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'postings/s':>11} {'MB/s':>7} {'peak MB':>8}")
+for name, w, c, r in [("syndicate, first run", fw, fc, fr), ("syndicate, second run", sw, sc, sr), ("lxml baseline", xw, xc, xr)]:
+    print(f"{name:<22} {w:8.2f} {c:8.2f} {n / w:11,.0f} {mb / w:7.1f} {r / 1024:8.0f}")
+lint = xml_mb / (lr + li)
+print(f"{'xmllint --stream (XML)':<22} {lr + li:8.2f} {'':>8} {'':>11} {lint:7.1f}")
+print()
+print(f"first run vs lxml baseline:      {xw / fw:5.2f}x  (target >= 2)")
+print(f"first run MB/s / xmllint MB/s:   {(mb / fw) / lint:5.2f}   (target >= 0.33)")
+print(f"second run speed-up:             {fw / sw:5.2f}x  (target >= 3)")
+print(f"peak RSS:                        {max(fr, sr) / 1024:5.0f} MB (target < 300)")
+for label, report in [("first", first), ("second", second)]:
+    stages = ", ".join(f"{s['type']} {s['duration_seconds']:.1f} s" for s in report["stages"])
+    sinks = ", ".join(f"{s['name']} {s['duration_seconds']:.1f} s" for s in report["sinks"])
+    print(f"{label}: stages {stages}; sinks {sinks}; active {report.get('active')}")
+PY
+echo "work folder: $WORK"
