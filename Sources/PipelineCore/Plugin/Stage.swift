@@ -30,6 +30,9 @@ public protocol Stage: Sendable {
     /// Figures of the stage's own for the run report (dedupe's duplicates per rule), read after
     /// `finish`.
     var counters: [String: Int] { get }
+    /// Whether each posting is processed on its own, so that the runner may split a batch and
+    /// process the parts at once on several cores (the output keeps the parts' order).
+    var processesPostingsIndependently: Bool { get }
 }
 
 extension Stage {
@@ -37,6 +40,8 @@ extension Stage {
     public func finish(run: RunContext) async throws -> [JobPosting] { [] }
     /// Stages have no figures of their own by default.
     public var counters: [String: Int] { [:] }
+    /// A stage may keep state across postings (dedupe) unless it says otherwise.
+    public var processesPostingsIndependently: Bool { false }
 }
 
 /// What a stage knows about its place in the pipeline.

@@ -416,12 +416,33 @@ public struct PipelineRunner: Sendable {
         while index < pipeline.stages.count, !postings.isEmpty {
             let clock = ContinuousClock.now
             reports[index].received += postings.count
-            postings = try await pipeline.stages[index].stage.process(postings, run: context)
+            postings = try await process(postings, with: pipeline.stages[index].stage, context: context)
             reports[index].sent += postings.count
             reports[index].durationSeconds += seconds(since: clock)
             index += 1
         }
         return postings
+    }
+
+    /// Runs one stage over a batch; a stage that processes postings independently gets the
+    /// batch in parts, one per core, at once (normalize and enrich are most of a run's work and
+    /// would otherwise use one core of the machine). The parts come back in order, so the
+    /// output is the same as in one piece.
+    private func process(_ postings: [JobPosting], with stage: any Stage, context: RunContext) async throws -> [JobPosting] {
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, postings.count / 64)
+        guard stage.processesPostingsIndependently, parts > 1 else {
+            return try await stage.process(postings, run: context)
+        }
+        let size = (postings.count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int, [JobPosting]).self) { group in
+            for part in 0..<parts {
+                let slice = Array(postings[(part * size)..<min(postings.count, (part + 1) * size)])
+                group.addTask { (part, try await stage.process(slice, run: context)) }
+            }
+            var results = [[JobPosting]](repeating: [], count: parts)
+            for try await (part, out) in group { results[part] = out }
+            return results.flatMap { $0 }
+        }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -21,6 +21,9 @@ public struct EnrichStage: Stage {
     public static let type = "enrich"
     public static let summary = "Adds role types from keywords, skills, seniority from descriptions and salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
 
+    /// Every posting on its own: the runner may spread a batch over the cores.
+    public var processesPostingsIndependently: Bool { true }
+
     /// Options of the `enrich` stage: overrides of the shipped band table.
     public struct Options: PluginOptions {
         /// Hours of a working year, for hourly salaries.

@@ -10,6 +10,9 @@ public struct FilterStage: Stage {
     public static let type = "filter"
     public static let summary = "Keeps the postings for which the where: expression holds"
 
+    /// Every posting on its own: the runner may spread a batch over the cores.
+    public var processesPostingsIndependently: Bool { true }
+
     /// Options of the `filter` stage.
     public struct Options: PluginOptions {
         /// The condition.

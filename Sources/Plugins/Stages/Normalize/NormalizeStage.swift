@@ -15,6 +15,9 @@ public struct NormalizeStage: Stage {
     public static let type = "normalize"
     public static let summary = "Cleans titles (misspellings, abbreviations, seniority, noise, casing) against the title taxonomy"
 
+    /// Every posting on its own: the runner may spread a batch over the cores.
+    public var processesPostingsIndependently: Bool { true }
+
     /// Options of the `normalize` stage: extensions of the shipped tables.
     public struct Options: PluginOptions {
         /// More canonical titles.

@@ -11,6 +11,9 @@ public struct SetStage: Stage {
     public static let type = "set"
     public static let summary = "Assigns values to record fields, optionally only where an expression holds"
 
+    /// Every posting on its own: the runner may spread a batch over the cores.
+    public var processesPostingsIndependently: Bool { true }
+
     /// Options of the `set` stage.
     public struct Options: PluginOptions {
         /// Field -> value.
