@@ -27,13 +27,27 @@ generate() {
   mkdir -p "$WORK/feeds" && mv "$WORK/gen-$format/$file" "$WORK/feeds/" && rm -rf "$WORK/gen-$format"
 }
 
+# Runs a command under GNU time; prints "wall_seconds cpu_seconds peak_rss_kb".
+measure_full() {
+  local log=$WORK/time.log
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { tail -5 "$log" >&2; return 1; }
+  python3 - "$log" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def field(name):
+    return re.search(name + r": (.*)", text).group(1).strip()
+wall = field(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\)").split(":")
+secs = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall)))
+cpu = float(field(r"User time \(seconds\)")) + float(field(r"System time \(seconds\)"))
+peak = field(r"Maximum resident set size \(kbytes\)")
+print(f"{secs:.2f} {cpu:.2f} {peak}")
+PY
+}
+
 # Runs a command under GNU time; prints "seconds peak_rss_kb".
 measure() {
-  local log=$WORK/time.log
-  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; return 1; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  local wall cpu rss
+  read -r wall cpu rss < <(measure_full "$@")
   echo "$wall $rss"
 }
 

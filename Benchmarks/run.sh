@@ -49,35 +49,18 @@ sinks:
   lines: { type: jsonl, path: out/postings.jsonl }
 YAML
 
-# Runs a command under GNU time; prints "wall cpu peak_kb".
-timed() {
-  local log=$WORK/time.log
-  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { tail -5 "$log" >&2; return 1; }
-  python3 - "$log" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def field(name):
-    return re.search(name + r": (.*)", text).group(1).strip()
-wall = field(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\)").split(":")
-secs = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall)))
-cpu = float(field(r"User time \(seconds\)")) + float(field(r"System time \(seconds\)"))
-peak = field(r"Maximum resident set size \(kbytes\)")
-print(f"{secs:.2f} {cpu:.2f} {peak}")
-PY
-}
-
 mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
 xml_mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml")
 rm -rf "$WORK/.syndicate" "$WORK/out"
 sync
-read -r first_wall first_cpu first_rss < <(timed "$BIN" run --report "$WORK/first.json" "$WORK/pipeline.yaml")
+read -r first_wall first_cpu first_rss < <(measure_full "$BIN" run --report "$WORK/first.json" "$WORK/pipeline.yaml")
 sync
-read -r second_wall second_cpu second_rss < <(timed "$BIN" run --report "$WORK/second.json" "$WORK/pipeline.yaml")
+read -r second_wall second_cpu second_rss < <(measure_full "$BIN" run --report "$WORK/second.json" "$WORK/pipeline.yaml")
 sync
-read -r lint_rss_wall _ _ < <(timed xmllint --stream --noout "$F/rss.xml")
-read -r lint_indeed_wall _ _ < <(timed xmllint --stream --noout "$F/indeed.xml")
+read -r lint_rss_wall _ _ < <(measure_full xmllint --stream --noout "$F/rss.xml")
+read -r lint_indeed_wall _ _ < <(measure_full xmllint --stream --noout "$F/indeed.xml")
 sync
-read -r lxml_wall lxml_cpu lxml_rss < <(timed "$WORK/venv/bin/python" "$ROOT/Benchmarks/lxml_baseline.py" "$WORK/lxml.jsonl" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
+read -r lxml_wall lxml_cpu lxml_rss < <(measure_full "$WORK/venv/bin/python" "$ROOT/Benchmarks/lxml_baseline.py" "$WORK/lxml.jsonl" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
 
 python3 - "$WORK" "$mb" "$xml_mb" "$first_wall" "$first_cpu" "$first_rss" "$second_wall" "$second_cpu" "$second_rss" \
   "$lint_rss_wall" "$lint_indeed_wall" "$lxml_wall" "$lxml_cpu" "$lxml_rss" <<'PY'

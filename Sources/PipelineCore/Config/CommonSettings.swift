@@ -134,7 +134,7 @@ public struct SinkSettings: PluginOptions {
         urlParams = try c.decodeIfPresent([String: String].self, forKey: .urlParams)
         title = try c.decodeIfPresent(String.self, forKey: .title)
         link = try c.decodeIfPresent(String.self, forKey: .link)
-        if let link, FieldPath.plainHTTPURL(link) == false, URL(string: link)?.scheme?.hasPrefix("http") != true {
+        if let link, !["http", "https"].contains(URL(string: link)?.scheme?.lowercased() ?? "") {
             throw ConfigValueError("link: '\(link)' is not an absolute http(s) URL")
         }
         if let urlParams, urlParams.keys.contains(where: \.isEmpty) {

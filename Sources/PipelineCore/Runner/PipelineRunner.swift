@@ -426,23 +426,10 @@ public struct PipelineRunner: Sendable {
 
     /// Runs one stage over a batch; a stage that processes postings independently gets the
     /// batch in parts, one per core, at once (normalize and enrich are most of a run's work and
-    /// would otherwise use one core of the machine). The parts come back in order, so the
-    /// output is the same as in one piece.
+    /// would otherwise use one core of the machine).
     private func process(_ postings: [JobPosting], with stage: any Stage, context: RunContext) async throws -> [JobPosting] {
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, postings.count / 64)
-        guard stage.processesPostingsIndependently, parts > 1 else {
-            return try await stage.process(postings, run: context)
-        }
-        let size = (postings.count + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int, [JobPosting]).self) { group in
-            for part in 0..<parts {
-                let slice = Array(postings[(part * size)..<min(postings.count, (part + 1) * size)])
-                group.addTask { (part, try await stage.process(slice, run: context)) }
-            }
-            var results = [[JobPosting]](repeating: [], count: parts)
-            for try await (part, out) in group { results[part] = out }
-            return results.flatMap { $0 }
-        }
+        guard stage.processesPostingsIndependently else { return try await stage.process(postings, run: context) }
+        return try await ConcurrentParts.map(postings) { part in try await stage.process(Array(part), run: context) }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -16,15 +16,9 @@ extension SQLiteStateStore {
                 rows.append(Row(id: list.text(0), firstSeen: RFC3339.parse(list.text(1)) ?? Date.distantPast, record: list.int(2)))
             }
             list.reset()
-            let record = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
-            defer { record.reset() }
+            let records = try RecordReader(db)
             for row in rows {
-                record.reset()
-                record.bind(1, row.record)
-                guard try record.step() else {
-                    throw StateStoreError.unavailable("the state store is damaged: posting record \(row.record) is missing")
-                }
-                try visit(EarlierPosting(id: row.id, firstSeen: row.firstSeen, stored: StoredPosting(json: record.bytes(0))))
+                try visit(EarlierPosting(id: row.id, firstSeen: row.firstSeen, stored: StoredPosting(json: records.bytes(row.record))))
             }
         }
     }
@@ -37,7 +31,7 @@ extension SQLiteStateStore {
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
             let stager = try Stager(db, pipeline: pipeline)
             let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, change, source FROM staged WHERE id = ? ORDER BY rowid")
-            let readRecord = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
+            let records = try RecordReader(db)
             let active = try RawStatement(db, sql: "SELECT record, source FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
             let deleteStaged = try RawStatement(db, sql: "DELETE FROM staged WHERE rowid = ?")
             let deleteRecord = try RawStatement(db, sql: "DELETE FROM records WHERE n = ?")
@@ -57,12 +51,7 @@ extension SQLiteStateStore {
                 return found
             }
             func posting(_ number: Int64) throws -> JobPosting {
-                defer { readRecord.reset() }
-                readRecord.bind(1, number)
-                guard try readRecord.step() else {
-                    throw StateStoreError.unavailable("the state store is damaged: posting record \(number) is missing")
-                }
-                return StoredPosting(json: readRecord.bytes(0)).posting
+                StoredPosting(json: try records.bytes(number)).posting
             }
             func activeRecord(_ id: String) throws -> (number: Int64, source: String)? {
                 defer { active.reset() }

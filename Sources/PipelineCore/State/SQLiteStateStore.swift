@@ -475,21 +475,12 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
             WHERE postings.pipeline = ? AND postings.active = 1 ORDER BY \(SQLiteOrder.clause(order))
             """
         try store.access { db in
-            let record = try RawStatement(db, sql: "SELECT record FROM records WHERE n = ?")
-            defer { record.reset() }
-            func read(_ number: Int64) throws -> [UInt8] {
-                record.reset()
-                record.bind(1, number)
-                guard try record.step() else {
-                    throw StateStoreError.unavailable("the state store is damaged: posting record \(number) is missing")
-                }
-                return record.bytes(0)
-            }
+            let records = try SQLiteStateStore.RecordReader(db)
             let numbers = try Int64.fetchAll(db, sql: sql, arguments: [plan.pipeline])
             if min(numbers.count, limit ?? Int.max) < store.reorderThreshold {
                 // A small feed: one read per posting, in feed order.
                 for number in numbers {
-                    guard try visit(StoredPosting(json: read(number))) else { break }
+                    guard try visit(StoredPosting(json: records.bytes(number))) else { break }
                 }
                 return
             }
@@ -514,7 +505,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
                 }
             }
             guard next == byNumber.count else {
-                throw StateStoreError.unavailable("the state store is damaged: posting record \(byNumber[next].number) is missing")
+                throw SQLiteStateStore.missingRecord(byNumber[next].number)
             }
             try reorder.drain { json in try visit(StoredPosting(json: json)) }
         }

@@ -51,6 +51,8 @@ final class ExecProcess: @unchecked Sendable {
         var stdoutClosed = false
         var stderrTail: [String] = []
         var timedOut = false
+        /// Whether the plugin's first line, the handshake, has been seen and checked.
+        var greeted = false
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -118,55 +120,60 @@ final class ExecProcess: @unchecked Sendable {
     /// Writes bytes to the command's stdin, waiting (without holding a thread of the pool)
     /// while the pipe is full: a slow plugin slows the run instead of filling memory.
     func write(_ bytes: [UInt8]) async throws {
-        let fd = stdin.fileHandleForWriting.fileDescriptor
-        let failure: Int32 = await withCheckedContinuation { continuation in
-            writer.async {
-                var offset = 0
-                var error: Int32 = 0
-                bytes.withUnsafeBytes { raw in
-                    while offset < raw.count {
-                        let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                        if n > 0 {
-                            offset += n
-                        } else if n < 0, errno != EINTR {
-                            error = errno
-                            break
-                        }
-                    }
-                }
-                continuation.resume(returning: error)
-            }
+        let error: Int32 = await withCheckedContinuation { continuation in
+            writer.async { [self] in continuation.resume(returning: writeAll(bytes)) }
         }
-        if failure != 0 {
-            throw SourceError("\(label): the command stopped reading its input (\(String(cString: strerror(failure))))\(await exitDescription())")
-        }
+        if error != 0 { throw inputFailure(error) }
     }
 
     /// Writes bytes on the calling thread, blocking while the pipe is full (for sinks, whose
     /// writers are synchronous; the plugin's output is read by other threads meanwhile).
     func writeBlocking(_ bytes: [UInt8]) throws {
-        let fd = stdin.fileHandleForWriting.fileDescriptor
-        var offset = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0, errno != EINTR {
-                    failure = errno
-                    break
-                }
+        let error = writer.sync { writeAll(bytes) }
+        if error != 0 { throw inputFailure(error) }
+    }
+
+    /// Closes stdin: the plugin reads end of input.
+    func closeInput() async {
+        await withCheckedContinuation { continuation in
+            writer.async { [self] in
+                closeStdin()
+                continuation.resume()
             }
-        }
-        if failure != 0 {
-            throw SourceError("\(label): the command stopped reading its input (\(String(cString: strerror(failure))))")
         }
     }
 
     /// Closes stdin on the calling thread.
     func closeInputBlocking() {
-        writer.sync { try? stdin.fileHandleForWriting.close() }
+        writer.sync { closeStdin() }
+    }
+
+    /// Writes all of `bytes` to stdin with write(2), on the writer queue; the errno that stopped
+    /// it, or 0.
+    private func writeAll(_ bytes: [UInt8]) -> Int32 {
+        let fd = stdin.fileHandleForWriting.fileDescriptor
+        return bytes.withUnsafeBytes { raw -> Int32 in
+            guard let base = raw.baseAddress else { return 0 }
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, base + offset, raw.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0, errno != EINTR {
+                    return errno
+                }
+            }
+            return 0
+        }
+    }
+
+    private func closeStdin() {
+        try? stdin.fileHandleForWriting.close()
+    }
+
+    /// The command stopped reading (it exited, or closed its input), with how it ended when it has.
+    private func inputFailure(_ error: Int32) -> SourceError {
+        SourceError("\(label): the command stopped reading its input (\(String(cString: strerror(error))))\(exitDescription())")
     }
 
     /// The handshake line, as bytes.
@@ -180,23 +187,6 @@ final class ExecProcess: @unchecked Sendable {
         return json.bytes + [0x0A]
     }
 
-    /// Writes one JSON line.
-    func writeLine(_ json: JSONWriter) async throws {
-        var bytes = json.bytes
-        bytes.append(0x0A)
-        try await write(bytes)
-    }
-
-    /// Closes stdin: the plugin reads end of input.
-    func closeInput() async {
-        await withCheckedContinuation { continuation in
-            writer.async { [stdin] in
-                try? stdin.fileHandleForWriting.close()
-                continuation.resume()
-            }
-        }
-    }
-
     /// The handshake line syndicate sends first.
     func sendHandshake(kind: PluginKind, name: String) async throws {
         try await write(Self.handshake(kind: kind, name: name))
@@ -204,23 +194,25 @@ final class ExecProcess: @unchecked Sendable {
 
     // MARK: - Reading
 
-    /// Takes the stdout lines read so far.
-    func takeLines() -> [(number: Int, bytes: [UInt8])] {
-        state.withLock { s in
+    /// Takes the stdout lines read so far, the handshake checked and left out.
+    func takeLines() throws -> [(number: Int, bytes: [UInt8])] {
+        let lines = state.withLock { s in
             defer { s.lines.removeAll(keepingCapacity: true) }
             return s.lines
         }
+        return try afterHandshake(lines)
     }
 
-    /// Waits until there is a line to take or stdout has closed; returns the lines (empty at
-    /// the end).
-    func nextLines() async -> [(number: Int, bytes: [UInt8])] {
+    /// Waits until there is a line to take or stdout has closed; returns the lines, the
+    /// handshake checked and left out (empty at the end).
+    func nextLines() async throws -> [(number: Int, bytes: [UInt8])] {
         while true {
             let (lines, closed) = state.withLock { s -> ([(number: Int, bytes: [UInt8])], Bool) in
                 defer { s.lines.removeAll(keepingCapacity: true) }
                 return (s.lines, s.stdoutClosed)
             }
-            if !lines.isEmpty || closed { return lines }
+            let postings = try afterHandshake(lines)
+            if !postings.isEmpty || closed { return postings }
             await withCheckedContinuation { continuation in
                 let ready = state.withLock { s -> Bool in
                     if !s.lines.isEmpty || s.stdoutClosed { return true }
@@ -232,8 +224,26 @@ final class ExecProcess: @unchecked Sendable {
         }
     }
 
+    /// Whether the plugin has answered the handshake.
+    private var greeted: Bool { state.withLock { $0.greeted } }
+
+    /// Throws unless the plugin answered the handshake; for when its output has ended.
+    func requireHandshake() throws {
+        guard greeted else {
+            throw SourceError("\(label): the command wrote nothing, not even the handshake {\"syndicate\": 1}")
+        }
+    }
+
+    /// The lines without the handshake, which is checked when it is among them.
+    private func afterHandshake(_ lines: [(number: Int, bytes: [UInt8])]) throws -> [(number: Int, bytes: [UInt8])] {
+        guard let first = lines.first, !greeted else { return lines }
+        try Self.checkHandshake(first.bytes, label: label)
+        state.withLock { $0.greeted = true }
+        return Array(lines.dropFirst())
+    }
+
     /// Checks the plugin's first line: `{"syndicate": 1}`.
-    static func checkHandshake(_ line: [UInt8], label: String) throws {
+    private static func checkHandshake(_ line: [UInt8], label: String) throws {
         guard let value = try? JSONParser.parse(line), case .number(let text)? = value["syndicate"], let version = Int(text) else {
             let shown = String(decoding: line.prefix(200), as: UTF8.self)
             throw SourceError("\(label): the command's first line must be the handshake {\"syndicate\": 1}, not '\(shown)' (see docs/plugins.md)")
@@ -347,7 +357,7 @@ final class ExecProcess: @unchecked Sendable {
     }
 
     /// ", exited with status 2: last stderr line", when the command has exited.
-    private func exitDescription() async -> String {
+    private func exitDescription() -> String {
         guard !process.isRunning else { return "" }
         let tail = state.withLock { $0.stderrTail }
         return "; it exited with status \(process.terminationStatus)\(Self.tail(tail))"

@@ -36,7 +36,6 @@ public struct ExecSink: Sink {
     struct Writer: FeedWriter {
         let sink: ExecSink
         var process: ExecProcess?
-        var greeted = false
         var json = JSONWriter()
 
         var label: String { "sink '\(sink.name)' (exec)" }
@@ -64,29 +63,20 @@ public struct ExecSink: Sink {
                 try? process.waitForExitBlocking()
                 throw error
             }
-            try copyOutput(process.takeLines(), to: out)
+            try copyOutput(try process.takeLines(), to: out)
         }
 
         mutating func end(_ out: FeedOutput) throws {
             guard let process else { return }
             process.closeInputBlocking()
             try process.waitForExitBlocking()
-            try copyOutput(process.takeLines(), to: out)
-            guard greeted else {
-                throw SourceError("\(label): the command wrote nothing, not even the handshake {\"syndicate\": 1}")
-            }
+            try copyOutput(try process.takeLines(), to: out)
+            try process.requireHandshake()
         }
 
         /// The command's stdout after the handshake, line by line, into the sink's file.
-        private mutating func copyOutput(_ lines: [(number: Int, bytes: [UInt8])], to out: FeedOutput) throws {
-            for line in lines {
-                if !greeted {
-                    try ExecProcess.checkHandshake(line.bytes, label: label)
-                    greeted = true
-                    continue
-                }
-                try out.write(line.bytes + [0x0A])
-            }
+        private func copyOutput(_ lines: [(number: Int, bytes: [UInt8])], to out: FeedOutput) throws {
+            for line in lines { try out.write(line.bytes + [0x0A]) }
         }
     }
 }

@@ -32,23 +32,13 @@ public struct ExecSource: Source {
             // by what it wrote, not by the pipe it closed.
             try? await process.sendHandshake(kind: .source, name: name)
             await process.closeInput()
-            var greeted = false
             while true {
-                let lines = await process.nextLines()
+                let lines = try await process.nextLines()
                 if lines.isEmpty { break }
-                for line in lines {
-                    if !greeted {
-                        try ExecProcess.checkHandshake(line.bytes, label: label)
-                        greeted = true
-                        continue
-                    }
-                    try await ExecLines.emit(line, display: "stdout", into: output)
-                }
+                for line in lines { try await ExecLines.emit(line, display: "stdout", into: output) }
             }
             try await process.waitForExit()
-            if !greeted {
-                throw SourceError("\(label): the command wrote nothing, not even the handshake {\"syndicate\": 1}")
-            }
+            try process.requireHandshake()
         } catch {
             process.stop()
             throw error

@@ -88,28 +88,12 @@ public final class DedupeStage: Stage {
     public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
         let started = run.startedAt
         let ranks = sourceRanks(run)
-        @Sendable func sign(_ part: ArraySlice<JobPosting>) -> [DedupeSignature] {
+        // Hashing descriptions is most of the stage's work: spread over the cores, the parts'
+        // signatures appended in order (the order breaks ties between survivors).
+        let signatures = try await ConcurrentParts.map(batch) { part in
             part.compactMap { posting in
                 posting.id.map { DedupeSignature(posting, id: $0, firstSeen: started, earlier: false, sourceRank: ranks[posting.source ?? ""] ?? ranks.count) }
             }
-        }
-        // Hashing descriptions is most of the stage's work: spread over the cores, the parts'
-        // signatures appended in order (the order breaks ties between survivors).
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 64)
-        var signatures: [DedupeSignature] = []
-        if parts > 1 {
-            let size = (batch.count + parts - 1) / parts
-            signatures = await withTaskGroup(of: (Int, [DedupeSignature]).self) { group in
-                for part in 0..<parts {
-                    let slice = batch[(part * size)..<min(batch.count, (part + 1) * size)]
-                    group.addTask { (part, sign(slice)) }
-                }
-                var results = [[DedupeSignature]](repeating: [], count: parts)
-                for await (part, out) in group { results[part] = out }
-                return results.flatMap { $0 }
-            }
-        } else {
-            signatures = sign(batch[...])
         }
         state.withLock { $0.signatures.append(contentsOf: signatures) }
         return batch

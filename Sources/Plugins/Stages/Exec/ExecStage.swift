@@ -26,12 +26,10 @@ public final class ExecStage: Stage {
     let context: StageContext
     private let running = Mutex<Running?>(nil)
 
-    /// The started command, whether its handshake was seen, and the lines of the last batches
-    /// sent.
+    /// The started command and the lines of the last batches sent.
     final class Running: @unchecked Sendable {
         // @unchecked: used by the runner's one task, a batch at a time.
         let process: ExecProcess
-        var greeted = false
         /// The postings of the last few batches by the hash of the line they were sent as: a
         /// line the command writes back unchanged (most plugins pass most postings through) is
         /// that posting again, without parsing and checking it anew. Older batches are dropped,
@@ -74,7 +72,7 @@ public final class ExecStage: Stage {
             try? await started.process.waitForExit()
             throw error
         }
-        return try read(started.process.takeLines(), started, run: run)
+        return try read(try started.process.takeLines(), started, run: run)
     }
 
     public func finish(run: RunContext) async throws -> [JobPosting] {
@@ -82,14 +80,12 @@ public final class ExecStage: Stage {
         await started.process.closeInput()
         var out: [JobPosting] = []
         while true {
-            let lines = await started.process.nextLines()
+            let lines = try await started.process.nextLines()
             if lines.isEmpty { break }
             out += try read(lines, started, run: run)
         }
         try await started.process.waitForExit()
-        guard started.greeted else {
-            throw SourceError("\(label): the command wrote nothing, not even the handshake {\"syndicate\": 1}")
-        }
+        try started.process.requireHandshake()
         return out
     }
 
@@ -112,11 +108,6 @@ public final class ExecStage: Stage {
     private func read(_ lines: [(number: Int, bytes: [UInt8])], _ started: Running, run: RunContext) throws -> [JobPosting] {
         var out: [JobPosting] = []
         for line in lines {
-            if !started.greeted {
-                try ExecProcess.checkHandshake(line.bytes, label: label)
-                started.greeted = true
-                continue
-            }
             if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             if let same = started.unchanged(line.bytes) {
                 out.append(same)
