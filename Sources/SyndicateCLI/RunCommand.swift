@@ -72,10 +72,11 @@ struct RunCommand: AsyncParsableCommand {
             return source
         }
         defer { for source in signals { source.cancel() } }
-        let location = StateLocation(pipeline: pipeline, override: state)
+        let location: StateLocation
         let store: any StateStore
         do {
-            store = try location.open(dryRun: dryRun)
+            location = try StateLocation(pipeline: pipeline, override: state)
+            store = try await location.open(dryRun: dryRun)
         } catch {
             return RunReport.failedBeforeStart(pipeline, failure: "\(error)")
         }
@@ -86,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         interruption.watch(task)
         let display = progress.map { counter in Task { await ProgressDisplay.show(counter, pipeline: pipeline.name) } }
         let result = await task.value
+        await store.close()
         display?.cancel()
         if display != nil { ProgressDisplay.clear() }
         return result

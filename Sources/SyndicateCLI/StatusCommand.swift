@@ -30,18 +30,26 @@ struct StatusCommand: AsyncParsableCommand {
             for d in error.diagnostics { printError(d.description) }
             throw ExitCode(ExitStatus.invalidConfig)
         }
-        let location = StateLocation(pipeline: pipeline, override: state)
+        let location: StateLocation
+        do {
+            location = try StateLocation(pipeline: pipeline, override: state)
+        } catch {
+            printError("syndicate: --state: \(error.message)")
+            throw ExitCode(ExitStatus.invalidConfig)
+        }
         guard location.exists else {
             if json {
                 print(#"{"pipeline":"\#(pipeline.name)","active":0,"expired":0,"runs":[],"sources":[]}"#)
             } else {
-                print("\(pipeline.name): never run (no state at \(location.url.path))")
+                print("\(pipeline.name): never run (no state at \(location))")
             }
             return
         }
         let status: PipelineStatus
         do {
-            status = try await location.open().status(pipeline: pipeline.name, runs: max(1, runs))
+            let store = try await location.open()
+            status = try await store.status(pipeline: pipeline.name, runs: max(1, runs))
+            await store.close()
         } catch {
             printError("syndicate: \(file): cannot read the state: \(error)")
             throw ExitCode(ExitStatus.failed)
@@ -52,7 +60,7 @@ struct StatusCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(status), as: UTF8.self))
             return
         }
-        print("\(status.pipeline): \(status.active) active, \(status.expired) expired postings (state: \(location.url.path))")
+        print("\(status.pipeline): \(status.active) active, \(status.expired) expired postings (state: \(location))")
         print("")
         print("sources:")
         let nameWidth = max(6, status.sources.map(\.name.count).max() ?? 0)

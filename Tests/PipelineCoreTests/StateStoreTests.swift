@@ -3,17 +3,35 @@ import Testing
 @testable import PipelineCore
 
 /// The backends the store suite runs against; a new store joins by adding a case here.
+/// PostgreSQL joins when `SYNDICATE_TEST_POSTGRES` names a server (`.ci/run` starts one); without
+/// it, `PostgresAvailability` reports the suite skipped.
 enum StoreBackend: String, CaseIterable, CustomTestStringConvertible {
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
 
-    func make() throws -> any StateStore {
+    /// The backends this machine can run.
+    static var available: [StoreBackend] {
+        TestPostgres.url == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    /// A new, empty store.
+    func make() async throws -> any StateStore {
         switch self {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-store-\(UUID().uuidString)")
             return try SQLiteStateStore(url: dir.appendingPathComponent("state.sqlite"))
+        case .postgres:
+            return try await TestPostgres.freshStore()
         }
+    }
+
+    /// A second store on the same state: what another process, or another host, opens.
+    func reopen(_ store: any StateStore) async throws -> any StateStore {
+        if let sqlite = store as? SQLiteStateStore { return try SQLiteStateStore(url: sqlite.url) }
+        guard let postgres = store as? PostgresStateStore else { throw StateStoreError.unavailable("unknown store") }
+        return try await PostgresStateStore.connect(postgres.location)
     }
 }
 
@@ -66,9 +84,9 @@ struct StoreDriver {
 
 @Suite("The state store")
 struct StateStoreTests {
-    @Test("a posting its source stops listing leaves the active set after that run", arguments: StoreBackend.allCases)
+    @Test("a posting its source stops listing leaves the active set after that run", arguments: StoreBackend.available)
     func expiresMissing(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         let first = try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]])
         #expect(first.active == ["a-1", "a-2"])
         #expect(first.counts["a"]?.new == 2)
@@ -78,9 +96,9 @@ struct StateStoreTests {
         #expect(second.counts["a"]?.unchanged == 1)
     }
 
-    @Test("a failed source expires nothing and keeps its postings", arguments: StoreBackend.allCases)
+    @Test("a failed source expires nothing and keeps its postings", arguments: StoreBackend.available)
     func failedSourceKeeps(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         try await d.run(["a": [StoreDriver.posting("1")], "b": [StoreDriver.posting("1", source: "b")]])
         let second = try await d.run(["a": [StoreDriver.posting("2")], "b": nil])
         #expect(second.active == ["a-2", "b-1"])
@@ -91,9 +109,9 @@ struct StateStoreTests {
         #expect(status.sources.first { $0.name == "b" }?.active == 1)
     }
 
-    @Test("a 304 keeps the source's postings and its validators", arguments: StoreBackend.allCases)
+    @Test("a 304 keeps the source's postings and its validators", arguments: StoreBackend.available)
     func notModifiedKeeps(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         try await d.run(["a": [StoreDriver.posting("1")]])
         #expect(try await d.store.sourceStates(pipeline: "jobs")["a"]?.etag == "\"v1\"")
         let second = try await d.run(["a": []], notModified: ["a"])
@@ -101,9 +119,9 @@ struct StateStoreTests {
         #expect(try await d.store.sourceStates(pipeline: "jobs")["a"]?.etag == "\"v2\"")
     }
 
-    @Test("expire_after_missing gives a posting grace runs, and a posting that returns is active again", arguments: StoreBackend.allCases)
+    @Test("expire_after_missing gives a posting grace runs, and a posting that returns is active again", arguments: StoreBackend.available)
     func grace(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]], expireAfterMissing: 2)
         #expect(try await d.run(["a": [StoreDriver.posting("1")]], expireAfterMissing: 2).active == ["a-1", "a-2"])
         #expect(try await d.run(["a": [StoreDriver.posting("1")]], expireAfterMissing: 2).active == ["a-1"])
@@ -112,9 +130,9 @@ struct StateStoreTests {
         #expect(back.counts["a"]?.new == 0)
     }
 
-    @Test("a posting past its valid_through expires whatever its source did", arguments: StoreBackend.allCases)
+    @Test("a posting past its valid_through expires whatever its source did", arguments: StoreBackend.available)
     func validThrough(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         let soon = RFC3339.format(d.clock + 2 * 3600 - 1)
         let first = try await d.run(["a": [StoreDriver.posting("1", validThrough: soon), StoreDriver.posting("2")]])
         #expect(first.active == ["a-1", "a-2"])
@@ -123,17 +141,17 @@ struct StateStoreTests {
         #expect(second.counts["a"]?.expired == 1)
     }
 
-    @Test("unchanged postings are counted as such; a changed one is an update", arguments: StoreBackend.allCases)
+    @Test("unchanged postings are counted as such; a changed one is an update", arguments: StoreBackend.available)
     func changeDetection(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]])
         let second = try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2", title: "Senior Dev")]])
         #expect(second.counts["a"] == { var c = SourceCounts(); c.updated = 1; c.unchanged = 1; return c }())
     }
 
-    @Test("a rolled-back run (a dry run) changes nothing", arguments: StoreBackend.allCases)
+    @Test("a rolled-back run (a dry run) changes nothing", arguments: StoreBackend.available)
     func rollback(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         try await d.run(["a": [StoreDriver.posting("1")]])
         let dry = try await d.run(["a": [StoreDriver.posting("2")]], dryRun: true)
         #expect(dry.active == ["a-2"])
@@ -142,18 +160,18 @@ struct StateStoreTests {
         #expect(try await d.store.status(pipeline: "jobs", runs: 10).runs.count == 2)
     }
 
-    @Test("an interrupted run's staged postings are forgotten by the next", arguments: StoreBackend.allCases)
+    @Test("an interrupted run's staged postings are forgotten by the next", arguments: StoreBackend.available)
     func staleStaging(backend: StoreBackend) async throws {
-        var d = StoreDriver(store: try backend.make())
+        var d = StoreDriver(store: try await backend.make())
         try await d.store.beginRun(pipeline: "jobs", runID: "killed")
         try await d.store.stage([StoreDriver.posting("9")], pipeline: "jobs", runID: "killed")
         let next = try await d.run(["a": [StoreDriver.posting("1")]])
         #expect(next.active == ["a-1"])
     }
 
-    @Test("sinks read the active set in their order, absent values last, ties by id", arguments: StoreBackend.allCases)
+    @Test("sinks read the active set in their order, absent values last, ties by id", arguments: StoreBackend.available)
     func order(backend: StoreBackend) async throws {
-        let d = StoreDriver(store: try backend.make())
+        let d = StoreDriver(store: try await backend.make())
         var a = StoreDriver.posting("1"), b = StoreDriver.posting("2"), c = StoreDriver.posting("3")
         a.salary = Salary(min: 50)
         b.salary = Salary(min: 90)
@@ -174,12 +192,16 @@ struct StateStoreTests {
         await t.rollback()
     }
 
-    @Test("one run at a time: a second lock fails at once, and is free after release", arguments: StoreBackend.allCases)
-    func locks(backend: StoreBackend) throws {
-        let store = try backend.make()
-        let lock = try store.lock(pipeline: "jobs")
-        #expect(throws: StateStoreError.self) { try store.lock(pipeline: "jobs") }
-        lock.release()
-        try store.lock(pipeline: "jobs").release()
+    @Test("one run at a time: a second lock fails at once, and is free after release", arguments: StoreBackend.available)
+    func locks(backend: StoreBackend) async throws {
+        let store = try await backend.make()
+        let lock = try await store.lock(pipeline: "jobs")
+        // A second run is a second store (another process, or another host).
+        let other = try await backend.reopen(store)
+        await #expect(throws: StateStoreError.self) { try await other.lock(pipeline: "jobs") }
+        // Another pipeline in the same store is not held up.
+        try await other.lock(pipeline: "other").release()
+        await lock.release()
+        try await other.lock(pipeline: "jobs").release()
     }
 }

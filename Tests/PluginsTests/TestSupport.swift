@@ -59,7 +59,7 @@ struct Scratch {
     /// Loads and runs `pipeline.yaml` written with `text`, with its state in `.syndicate/` here.
     func run(_ text: String, options: RunOptions = RunOptions()) async throws -> RunReport {
         let pipeline = try load(text)
-        let store = try StateLocation(pipeline: pipeline, override: nil).open(dryRun: options.dryRun)
+        let store = try await StateLocation(pipeline: pipeline, override: nil).open(dryRun: options.dryRun)
         return await PipelineRunner(pipeline: pipeline, store: store, options: options).run()
     }
 

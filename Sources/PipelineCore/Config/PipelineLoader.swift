@@ -118,6 +118,15 @@ public struct PipelineLoader: Sendable {
         var state: ConfigPath?
         if let (_, stateNode) = value("state", in: top) {
             state = decode(ConfigPath.self, from: stateNode, session: session, path: [AnyKey("state")])
+            // A database URL is checked here, so that `validate` catches it; the message never
+            // repeats the URL, which may hold a password.
+            if let text = state?.text, PostgresURL.matches(text) {
+                do {
+                    _ = try PostgresURL(text)
+                } catch {
+                    session.error("state: \(error.message)", at: stateNode.mark)
+                }
+            }
         }
 
         let sources = buildSources(top, session: session, pipelineName: name)

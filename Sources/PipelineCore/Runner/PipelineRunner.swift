@@ -76,7 +76,7 @@ public struct PipelineRunner: Sendable {
             sources: [], stages: [], sinks: [], rejects: 0, rejectsFile: nil, warnings: 0, firstWarnings: [], failure: nil)
         let lock: any RunLock
         do {
-            lock = try store.lock(pipeline: pipeline.name)
+            lock = try await store.lock(pipeline: pipeline.name)
         } catch let error as StateStoreError {
             if case .locked = error {
                 return finish(&report, status: .locked, code: ExitStatus.locked, failure: error.description)
@@ -85,8 +85,8 @@ public struct PipelineRunner: Sendable {
         } catch {
             return finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: \(error)")
         }
-        defer { lock.release() }
         await execute(&report, started: started)
+        await lock.release()
         return report
     }
 

@@ -35,7 +35,7 @@ public final class FileLock: RunLock {
         descriptor = fd
     }
 
-    public func release() {
+    public func release() async {
         _ = flock(descriptor, LOCK_UN)
     }
 

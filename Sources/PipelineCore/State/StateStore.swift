@@ -2,7 +2,8 @@ import Foundation
 
 /// Where a pipeline keeps what it knows between runs: the active postings, each source's fetch
 /// state and health, and the run history. Behind this protocol so that the SQLite store beside a
-/// pipeline file and a shared database store are interchangeable; plugins never see it.
+/// pipeline file (`SQLiteStateStore`) and the PostgreSQL store several hosts share
+/// (`PostgresStateStore`) are interchangeable; plugins never see it.
 ///
 /// A run uses it in this order: `lock`, `beginRun`, `stage` for every batch the stages put out,
 /// then `finishRun`, which applies the run in one transaction and lets the caller publish the
@@ -10,11 +11,11 @@ import Foundation
 ///
 /// ```swift
 /// let store = try SQLiteStateStore(url: pipeline.defaultStateURL)
-/// let lock = try store.lock(pipeline: "jobs")
+/// let lock = try await store.lock(pipeline: "jobs")
 /// ```
 public protocol StateStore: Sendable {
     /// Takes the pipeline's exclusive run lock, or throws `StateStoreError.locked` at once.
-    func lock(pipeline: String) throws -> any RunLock
+    func lock(pipeline: String) async throws -> any RunLock
     /// The stored fetch state of every source of the pipeline.
     func sourceStates(pipeline: String) async throws -> [String: SourceState]
     /// Starts a run: forgets what an interrupted earlier run staged.
@@ -38,12 +39,18 @@ public protocol StateStore: Sendable {
     func recordFailedRun(_ plan: RunPlan) async throws
     /// What `syndicate status` shows.
     func status(pipeline: String, runs: Int) async throws -> PipelineStatus
+    /// Lets go of the store's connection, if it has one.
+    func close() async
+}
+
+extension StateStore {
+    public func close() async {}
 }
 
 /// A held run lock; released by `release()` or when the process ends, however it ends.
 public protocol RunLock: Sendable {
     /// Releases the lock.
-    func release()
+    func release() async
 }
 
 /// A run applied but not yet committed: the sinks read the new active set from it, then the

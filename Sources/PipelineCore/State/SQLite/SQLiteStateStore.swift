@@ -174,9 +174,10 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func lock(pipeline: String) throws -> any RunLock {
+    public func lock(pipeline: String) async throws -> any RunLock {
+        // One lock file per pipeline: pipelines that share a state file run independently.
         let lockURL = (url ?? FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-memory-\(ObjectIdentifier(self).hashValue)"))
-            .appendingPathExtension("lock")
+            .appendingPathExtension("\(pipeline).lock")
         return try FileLock(url: lockURL, pipeline: pipeline)
     }
 
@@ -223,18 +224,9 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// What staging found of a posting in the active set; decided by one lookup per posting so
-    /// that applying the run touches only what changed.
-    enum Change: Int {
-        /// No posting has the id: its record was written.
-        case new = 0
-        /// The same content, active and listed last time: nothing to write.
-        case unchanged = 1
-        /// The content changed: its new record was written.
-        case changed = 2
-        /// The same content, but expired or missing from the last runs: it comes back.
-        case returning = 3
-    }
+    /// What staging found of a posting; decided by one lookup per posting so that applying the
+    /// run touches only what changed.
+    typealias Change = StagedChange
 
     public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
         guard !postings.isEmpty else { return }

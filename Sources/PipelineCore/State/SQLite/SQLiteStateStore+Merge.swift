@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+extension SQLiteStateStore {
+    public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {
+        try access { db in
+            // The small rows first, sorted by record number; then each record by its number, in
+            // that order: reads front to back, and no sort ever holds the records themselves.
+            struct Row { var id: String; var firstSeen: Date; var record: Int64 }
+            var rows: [Row] = []
+            let list = try RawStatement(db, sql: """
+                SELECT id, first_seen, record FROM postings WHERE pipeline = ? AND active = 1 AND record IS NOT NULL ORDER BY record
+                """)
+            list.bind(1, pipeline)
+            while try list.step() {
+                rows.append(Row(id: list.text(0), firstSeen: RFC3339.parse(list.text(1)) ?? Date.distantPast, record: list.int(2)))
+            }
+            list.reset()
+            let records = try RecordReader(db)
+            for row in rows {
+                try visit(EarlierPosting(id: row.id, firstSeen: row.firstSeen, stored: StoredPosting(json: records.bytes(row.record))))
+            }
+        }
+    }
+
+    @discardableResult
+    public func merge(_ requests: [MergeRequest], pipeline: String, failedSources: Set<String>) async throws -> Int {
+        guard !requests.isEmpty else { return 0 }
+        return try transaction { db in
+            guard try db.tableExists("staged", in: "temp") else { return 0 }
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
+            let stager = try Stager(db, pipeline: pipeline)
+            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, change, source FROM staged WHERE id = ? ORDER BY rowid")
+            let records = try RecordReader(db)
+            let activeRow = try RawStatement(db, sql: "SELECT record, source FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
+            let deleteStaged = try RawStatement(db, sql: "DELETE FROM staged WHERE rowid = ?")
+            let deleteRecord = try RawStatement(db, sql: "DELETE FROM records WHERE n = ?")
+            let mergedAway = try RawStatement(db, sql: "INSERT OR IGNORE INTO merged_away (id) VALUES (?)")
+
+            /// A staged row and the record it refers to.
+            struct Handle { var rowid: Int64; var record: Int64 }
+            /// The id's staged versions, but those of failed sources.
+            func staged(_ id: String) throws -> [MergeResolver.Staged<Handle>] {
+                defer { stagedRows.reset() }
+                stagedRows.bind(1, id)
+                var found: [MergeResolver.Staged<Handle>] = []
+                while try stagedRows.step() {
+                    guard !failedSources.contains(stagedRows.text(3)) else { continue }
+                    let record = stagedRows.int(1), change = stagedRows.int(2)
+                    found.append(MergeResolver.Staged(
+                        handle: Handle(rowid: stagedRows.int(0), record: record),
+                        // Records of new and changed postings were written for this run alone.
+                        ownsRecord: change == Int64(Change.new.rawValue) || change == Int64(Change.changed.rawValue),
+                        posting: { StoredPosting(json: try records.bytes(record)).posting }))
+                }
+                return found
+            }
+            func active(_ id: String) throws -> MergeResolver.Active? {
+                defer { activeRow.reset() }
+                activeRow.bind(1, pipeline)
+                activeRow.bind(2, id)
+                guard try activeRow.step() else { return nil }
+                let record = activeRow.int(0)
+                return MergeResolver.Active(source: activeRow.text(1), posting: { StoredPosting(json: try records.bytes(record)).posting })
+            }
+
+            var merged = 0
+            // Rows and records to delete, gathered and deleted in ascending order at the end:
+            // one pass along each B-tree instead of a page lookup per row.
+            var stagedGone: [Int64] = []
+            var recordsGone: [Int64] = []
+            for request in requests {
+                guard let outcome = try MergeResolver.resolve(request, failedSources: failedSources, staged: staged, active: active) else {
+                    continue
+                }
+                stagedGone += outcome.replaced.map(\.handle.rowid)
+                recordsGone += outcome.replaced.filter(\.ownsRecord).map(\.handle.record)
+                try stager.stage(outcome.merged)
+                for id in outcome.leaving {
+                    mergedAway.bind(1, id)
+                    try mergedAway.execute()
+                }
+                merged += outcome.count
+            }
+            for rowid in stagedGone.sorted() {
+                deleteStaged.bind(1, rowid)
+                try deleteStaged.execute()
+            }
+            for number in recordsGone.sorted() {
+                deleteRecord.bind(1, number)
+                try deleteRecord.execute()
+            }
+            return merged
+        }
+    }
+}
