@@ -35,7 +35,7 @@ struct Syndicate: AsyncParsableCommand {
         abstract: "A plugin-based job syndication pipeline.",
         discussion: "Describe a pipeline in a YAML file; run it from cron with 'syndicate run FILE'.",
         version: SyndicateVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self, StatusCommand.self, NormalizeTitleCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self, StatusCommand.self, StateCommand.self, NormalizeTitleCommand.self]
     )
 }
 

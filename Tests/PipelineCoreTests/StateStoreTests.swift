@@ -51,7 +51,8 @@ struct StoreDriver {
     /// One run: `listed` per source (nil = the source failed), then commit unless `dryRun`.
     @discardableResult
     mutating func run(
-        _ listed: [String: [JobPosting]?], notModified: Set<String> = [], expireAfterMissing: Int = 1, dryRun: Bool = false
+        _ listed: [String: [JobPosting]?], notModified: Set<String> = [], expireAfterMissing: Int = 1, dryRun: Bool = false,
+        merges: [MergeRequest] = []
     ) async throws -> (counts: [String: SourceCounts], active: [String]) {
         clock += 3600
         let runID = "run-\(clock.timeIntervalSince1970)"
@@ -66,6 +67,10 @@ struct StoreDriver {
             } else {
                 sources.append(RunPlan.Source(name: name, result: .failed("boom")))
             }
+        }
+        if !merges.isEmpty {
+            let failed = Set(listed.filter { $0.value == nil }.keys)
+            try await store.merge(merges, pipeline: pipeline, failedSources: failed)
         }
         let transaction = try await store.applyRun(RunPlan(pipeline: pipeline, runID: runID, startedAt: clock, now: clock, sources: sources, dryRun: dryRun))
         var active: [String] = []
@@ -203,5 +208,86 @@ struct StateStoreTests {
         try await other.lock(pipeline: "other").release()
         await lock.release()
         try await other.lock(pipeline: "jobs").release()
+    }
+
+    @Test("a merge within a run keeps the survivor, with the other's fields and a reference to it", arguments: StoreBackend.available)
+    func mergeWithinRun(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try await backend.make())
+        let a = StoreDriver.posting("1", source: "a")
+        var b = StoreDriver.posting("1", source: "b")
+        b.company = "Acme"
+        let run = try await d.run(["a": [a], "b": [b]], merges: [MergeRequest(survivor: "a-1", absorbed: ["b-1"])])
+        #expect(run.active == ["a-1"])
+        var merged: JobPosting?
+        try await d.store.forEachActive(pipeline: "jobs") { merged = $0.stored.posting }
+        #expect(merged?.company == "Acme")
+        #expect(merged?.duplicates?.map(\.source) == ["b"])
+        #expect(run.counts["a"]?.new == 1)
+    }
+
+    @Test("a merge across runs: the earlier posting absorbed leaves the active set as a duplicate", arguments: StoreBackend.available)
+    func mergeAcrossRuns(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try await backend.make())
+        let a = StoreDriver.posting("1", source: "a"), b = StoreDriver.posting("2", source: "b")
+        #expect(try await d.run(["a": [a], "b": [b]]).active == ["a-1", "b-2"])
+        var earlier: [String] = []
+        try await d.store.forEachActive(pipeline: "jobs") { earlier.append($0.id) }
+        #expect(earlier.sorted() == ["a-1", "b-2"])
+        let second = try await d.run(["a": [a], "b": [b]], merges: [MergeRequest(survivor: "a-1", absorbed: ["b-2"])])
+        #expect(second.active == ["a-1"])
+        #expect(second.counts["b"]?.merged == 1)
+        #expect(second.counts["b"]?.expired == 1)
+        #expect(second.counts["a"]?.updated == 1)
+        let status = try await d.store.status(pipeline: "jobs", runs: 5)
+        #expect(status.active == 1 && status.expired == 1)
+    }
+
+    @Test("what a failed source staged is merged into nothing", arguments: StoreBackend.available)
+    func mergeSkipsFailedSource(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try await backend.make())
+        try await d.store.beginRun(pipeline: "jobs", runID: "r")
+        try await d.store.stage([StoreDriver.posting("1", source: "a"), StoreDriver.posting("1", source: "b")], pipeline: "jobs", runID: "r")
+        let merged = try await d.store.merge([MergeRequest(survivor: "a-1", absorbed: ["b-1"])], pipeline: "jobs", failedSources: ["b"])
+        #expect(merged == 0)
+        let run = try await d.run(["a": [StoreDriver.posting("1", source: "a")]])
+        #expect(run.active == ["a-1"])
+    }
+
+    /// Every (from, to) pair of the available backends.
+    static var copyPairs: [(StoreBackend, StoreBackend)] {
+        StoreBackend.available.flatMap { a in StoreBackend.available.map { (a, $0) } }
+    }
+
+    @Test("a pipeline's state copied to another store carries on there: same active set, history and validators", arguments: copyPairs)
+    func copy(from: StoreBackend, to: StoreBackend) async throws {
+        var d = StoreDriver(store: try await from.make())
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")], "b": [StoreDriver.posting("3", source: "b")]])
+        try await d.run(["a": [StoreDriver.posting("1")], "b": nil])
+        let target = try await to.make()
+        var copied = 0
+        try await target.importState(pipeline: "jobs", replace: false) { add in
+            try await d.store.exportState(pipeline: "jobs", batch: 1) { batch in
+                copied += batch.count
+                try await add(batch)
+            }
+        }
+        #expect(copied == 3)
+        #expect(try await target.pipelines() == ["jobs"])
+        let before = try await d.store.status(pipeline: "jobs", runs: 10), after = try await target.status(pipeline: "jobs", runs: 10)
+        #expect(after.active == 2 && after.expired == 1)
+        #expect(after.runs.map(\.runID) == before.runs.map(\.runID))
+        #expect(after.sources.map(\.consecutiveFailures) == before.sources.map(\.consecutiveFailures))
+        #expect(try await target.sourceStates(pipeline: "jobs")["a"]?.etag == "\"v1\"")
+        // A second copy without replace is refused and changes nothing.
+        await #expect(throws: StateStoreError.self) {
+            try await target.importState(pipeline: "jobs", replace: false) { _ in StateCopy.History(sources: [:], runs: []) }
+        }
+        // The next run on the target treats the copied postings as its own: unchanged, not new.
+        var next = StoreDriver(store: target)
+        next.clock = d.clock
+        let run = try await next.run(["a": [StoreDriver.posting("1")], "b": [StoreDriver.posting("3", source: "b")]])
+        #expect(run.counts["a"]?.unchanged == 1 && run.counts["a"]?.new == 0)
+        #expect(run.counts["b"]?.unchanged == 1)
+        #expect(run.active == ["a-1", "b-3"])
     }
 }

@@ -154,7 +154,8 @@ public struct PipelineRunner: Sendable {
             }
         } catch is CancellationError {
         } catch {
-            runFailure = "\(Self.describe(error))"
+            // The state store fails a run too (its database went away): say which failed.
+            runFailure = error is StateStoreError ? "state store: \(Self.describe(error))" : "a stage failed: \(Self.describe(error))"
         }
         if runFailure != nil || Task.isCancelled {
             producers.cancel()
@@ -195,7 +196,7 @@ public struct PipelineRunner: Sendable {
             return
         }
         if let runFailure {
-            await recordFailure(&plan, &report, failure: "a stage failed: \(runFailure); nothing was published")
+            await recordFailure(&plan, &report, failure: "\(runFailure); nothing was published")
             return
         }
         if !pipeline.sources.isEmpty, failedSources == pipeline.sources.count {

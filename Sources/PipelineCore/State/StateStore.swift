@@ -41,6 +41,16 @@ public protocol StateStore: Sendable {
     func status(pipeline: String, runs: Int) async throws -> PipelineStatus
     /// Lets go of the store's connection, if it has one.
     func close() async
+
+    /// The names of the pipelines the store holds state for.
+    func pipelines() async throws -> [String]
+    /// Sends every posting of the pipeline to `visit`, `batch` at a time, and returns its
+    /// sources and runs; for `syndicate state migrate`.
+    func exportState(pipeline: String, batch: Int, _ visit: StateCopy.Add) async throws -> StateCopy.History
+    /// Replaces the pipeline's state with what `fill` adds and returns, in one transaction:
+    /// either all of it arrives or nothing changes. Throws if the store already holds state for
+    /// the pipeline, unless `replace`.
+    func importState(pipeline: String, replace: Bool, _ fill: (StateCopy.Add) async throws -> StateCopy.History) async throws
 }
 
 extension StateStore {

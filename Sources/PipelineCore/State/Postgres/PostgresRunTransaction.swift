@@ -49,6 +49,8 @@ final class PostgresRunTransaction: RunTransaction, @unchecked Sendable {
             throw error
         }
         _ = try? await store.rows("TRUNCATE syndicate_staged, syndicate_merged_away")
+        let changed = counts.values.reduce(0) { $0 + $1.new + $1.updated + $1.expired }
+        await store.analyzeIfStale(changed: changed)
     }
 
     func rollback() async {
