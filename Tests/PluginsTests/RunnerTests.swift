@@ -118,6 +118,46 @@ struct RunnerTests {
         #expect(items[0]["location"] == .object([("country", .string("CA")), ("remote", .bool(true))]))
     }
 
+    @Test("sinks in one order share a pass over the active set, and each still gets its own where, limit and checks")
+    func sharedPass() async throws {
+        let scratch = try Scratch()
+        var lines: [String] = []
+        for i in 0..<30 {
+            // Every third posting has no URL, which the RSS sink requires.
+            let url = i % 3 == 0 ? "" : #","url":"https://jobs.example/\#(i)""#
+            lines.append(#"{"source_id":"\#(i)","title":"Job \#(i)","date_posted":"2026-11-\#(10 + i / 2)T00:00:00Z"\#(url)}"#)
+        }
+        try scratch.write("feed.jsonl", lines.joined(separator: "\n"))
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { feed: { type: jsonl, path: feed.jsonl } }
+            sinks:
+              all: { type: jsonl, path: all.jsonl }
+              top: { type: jsonl, path: top.jsonl, limit: 3 }
+              some: { type: jsonl, path: some.jsonl, where: 'title contains "1"', limit: 4 }
+              rss: { type: rss, path: jobs.rss, limit: 5 }
+              none: { type: jsonl, path: none.jsonl, limit: 0 }
+              by_title: { type: jsonl, path: by-title.jsonl, sort: title, limit: 2 }
+            """)
+        #expect(report.exitCode == 0)
+        let all = try scratch.jsonLines("all.jsonl").map { $0["source_id"] }
+        #expect(all.count == 30)
+        // Newest first: the highest numbers.
+        #expect(all.prefix(2) == [.string("29"), .string("28")] || all.prefix(2) == [.string("28"), .string("29")])
+        #expect(try scratch.jsonLines("top.jsonl").map { $0["source_id"] } == Array(all.prefix(3)))
+        let some = try scratch.jsonLines("some.jsonl").map { $0["source_id"] }
+        #expect(some == Array(all.filter { if case .string(let id) = $0 { id.contains("1") } else { false } }.prefix(4)))
+        #expect(try scratch.read("none.jsonl").isEmpty)
+        #expect(try scratch.jsonLines("by-title.jsonl").map { $0["source_id"] } == [.string("0"), .string("1")])
+        let rss = report.sinks.first { $0.name == "rss" }
+        #expect(rss?.written == 5)
+        #expect((rss?.leftOut ?? 0) >= 1)
+        #expect(try scratch.read("jobs.rss").components(separatedBy: "<item>").count == 6)
+        #expect(report.sinks.map(\.name) == ["all", "top", "some", "rss", "none", "by_title"])
+        #expect(report.sinks.map(\.written) == [30, 3, 4, 5, 0, 2])
+    }
+
     @Test("the same input gives byte-identical feeds, however the sources interleave")
     func deterministic() async throws {
         let scratch = try Scratch()

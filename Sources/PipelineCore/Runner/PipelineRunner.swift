@@ -231,11 +231,11 @@ public struct PipelineRunner: Sendable {
         var sinksFailedAlone = 0
         var failure: String?
         let newest = try? await transaction.newestDatePosted()
+        // Each sink's feed begun (or its error), in file order.
+        var publications: [Result<SinkPublication, any Error>] = []
+        var setUp: [Duration] = []
         for spec in pipeline.sinks {
             let clock = ContinuousClock.now
-            var sinkReport = RunReport.SinkReport(
-                name: spec.name, type: spec.type, path: spec.settings.path.text, status: "ok", error: nil,
-                received: 0, written: 0, bytes: 0, durationSeconds: 0)
             do {
                 if !options.dryRun { AtomicFile.removeStaleTemporaries(of: spec.settings.path.url) }
                 let settings = spec.settings
@@ -244,69 +244,85 @@ public struct PipelineRunner: Sendable {
                 let out: FeedOutput
                 if let fileExtension = spec.sink.filePerPosting {
                     let folder = try AtomicDirectory(target: settings.path.url, fileExtension: fileExtension, stagingDirectory: staging)
-                    files.append((report.sinks.count, folder))
+                    files.append((publications.count, folder))
                     out = FeedOutput(directory: folder, metadata: metadata, newest: newest)
                 } else {
                     let file = try AtomicFile(target: settings.path.url, stagingDirectory: staging)
-                    files.append((report.sinks.count, file))
+                    files.append((publications.count, file))
                     out = try FeedOutput(
                         file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz", metadata: metadata, newest: newest)
                 }
-                var writer = spec.sink.makeWriter()
-                try writer.begin(out)
-                var received = 0, written = 0, leftOut = 0
-                var reasons: [String] = []
-                let limit = settings.limit ?? Int.max
-                let condition = settings.where
-                let params = settings.urlParams.flatMap { $0.isEmpty ? nil : $0 }
-                if limit > 0 {
-                    // A where: or a check may skip postings, so the limit only bounds the reading
-                    // without them.
-                    let bounded = condition == nil && !writer.checksPostings
-                    try await transaction.forEach(order: settings.sort ?? .default, limit: bounded ? settings.limit : nil) { stored in
-                        received += 1
-                        if let condition, !condition.matches(stored.posting) { return true }
-                        if params == nil, !writer.checksPostings {
-                            try writer.write(stored: stored, to: out)
-                        } else {
-                            var posting = stored.posting
-                            if let params, let url = posting.url { posting.url = URLParameters.append(params, to: url) }
-                            // What the format's consumers would reject stays out of this feed
-                            // only, and the report says why.
-                            if let reason = writer.problem(with: posting) {
-                                leftOut += 1
-                                if reasons.count < RunReport.SinkReport.keptReasons {
-                                    reasons.append("\(posting.id ?? "?") (\(posting.source ?? "?"):\(posting.sourceID ?? "?")): \(reason)")
-                                }
-                                return true
-                            }
-                            try writer.write(posting, to: out)
-                        }
-                        written += 1
-                        return written < limit
-                    }
-                }
-                try writer.end(out)
-                try out.finish()
-                sinkReport.leftOut = leftOut
-                sinkReport.leftOutReasons = reasons.isEmpty ? nil : reasons
-                sinkReport.received = received
-                sinkReport.written = written
-                sinkReport.bytes = out.bytesWritten
+                publications.append(.success(try SinkPublication(spec: spec, writer: spec.sink.makeWriter(), out: out)))
             } catch {
+                publications.append(.failure(error))
+            }
+            setUp.append(ContinuousClock.now - clock)
+        }
+        // Sinks in the same order share one pass over the active set; the pass's reading time is
+        // shared among them in the report.
+        var readShare = [Duration](repeating: .zero, count: publications.count)
+        var groups: [FeedOrder: [Int]] = [:], orders: [FeedOrder] = []
+        for (index, publication) in publications.enumerated() {
+            guard case .success(let p) = publication, !p.done else { continue }
+            let order = p.spec.settings.sort ?? .default
+            if groups[order] == nil { orders.append(order) }
+            groups[order, default: []].append(index)
+        }
+        for order in orders {
+            let members = (groups[order] ?? []).compactMap { try? publications[$0].get() }
+            let limits = members.map(\.readLimit)
+            let readLimit = limits.contains(where: { $0 == nil }) ? nil : limits.compactMap { $0 }.max()
+            let clock = ContinuousClock.now
+            let ownBefore = members.reduce(Duration.zero) { $0 + $1.elapsed }
+            do {
+                try await transaction.forEach(order: order, limit: readLimit) { stored in
+                    var wanted = false
+                    for member in members where !member.done {
+                        member.take(stored)
+                        wanted = wanted || !member.done
+                    }
+                    return wanted
+                }
+            } catch {
+                for member in members { member.fail(error) }
+            }
+            let own = members.reduce(Duration.zero) { $0 + $1.elapsed } - ownBefore
+            let share = max(.zero, (ContinuousClock.now - clock) - own) / max(1, members.count)
+            for index in groups[order] ?? [] { readShare[index] = share }
+        }
+        for (index, publication) in publications.enumerated() {
+            let spec = pipeline.sinks[index]
+            var sinkReport = RunReport.SinkReport(
+                name: spec.name, type: spec.type, path: spec.settings.path.text, status: "ok", error: nil,
+                received: 0, written: 0, bytes: 0, durationSeconds: 0)
+            var failed: (any Error)?
+            var time = setUp[index] + readShare[index]
+            switch publication {
+            case .failure(let error):
+                failed = error
+            case .success(let p):
+                p.end()
+                failed = p.error
+                time += p.elapsed
+                sinkReport.leftOut = p.leftOut
+                sinkReport.leftOutReasons = p.reasons.isEmpty ? nil : p.reasons
+                sinkReport.received = p.received
+                sinkReport.written = p.written
+                sinkReport.bytes = p.out.bytesWritten
+            }
+            if let error = failed {
                 sinkReport.status = "failed"
                 sinkReport.error = Self.describe(error)
                 if spec.sink.failsAlone {
                     // Its own output is dropped; the other feeds are published.
-                    let mine = report.sinks.count
-                    for file in files where file.sink == mine { file.output.discard() }
-                    files.removeAll { $0.sink == mine }
+                    for file in files where file.sink == index { file.output.discard() }
+                    files.removeAll { $0.sink == index }
                     sinksFailedAlone += 1
                 } else {
                     failure = failure ?? "sink '\(spec.name)' failed: \(Self.describe(error)); nothing was published"
                 }
             }
-            sinkReport.durationSeconds = seconds(since: clock)
+            sinkReport.durationSeconds = seconds(time)
             report.sinks.append(sinkReport)
         }
 
@@ -439,8 +455,11 @@ public struct PipelineRunner: Sendable {
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        seconds(ContinuousClock.now - start)
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
 
