@@ -43,8 +43,8 @@ extension PostgresStateStore {
     }
 
     public func importState(pipeline: String, replace: Bool, _ fill: (StateCopy.Add) async throws -> StateCopy.History) async throws {
-        try await rows("BEGIN")
-        do {
+        var copied = 0
+        try await transaction {
             let held = try await value("""
                 SELECT EXISTS (SELECT 1 FROM syndicate_postings WHERE pipeline = \(pipeline))
                     OR EXISTS (SELECT 1 FROM syndicate_runs WHERE pipeline = \(pipeline))
@@ -55,7 +55,6 @@ extension PostgresStateStore {
                 binds.append(pipeline)
                 try await rows(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE pipeline = $1", binds: binds))
             }
-            var copied = 0
             let history = try await fill { batch in
                 try await self.insert(batch, pipeline: pipeline)
                 copied += batch.count
@@ -72,12 +71,8 @@ extension PostgresStateStore {
                     VALUES (\(pipeline), \(run.runID), \(run.startedAt), \(run.finishedAt), \(run.exitCode), \(run.durationSeconds), \(run.report))
                     """)
             }
-            try await rows("COMMIT")
-            await analyzeIfStale(changed: copied)
-        } catch {
-            _ = try? await rows("ROLLBACK")
-            throw error
         }
+        await analyzeIfStale(changed: copied)
     }
 
     /// Inserts a batch of copied postings in one statement.

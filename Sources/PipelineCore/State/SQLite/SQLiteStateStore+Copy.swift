@@ -67,21 +67,23 @@ extension SQLiteStateStore {
             let history = try await fill { batch in
                 try self.access { db in
                     let record = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
+                    let row = try db.cachedStatement(sql: """
+                        INSERT INTO postings (pipeline, id, source, hash, record, first_seen, last_seen, updated_at, missing_runs, active,
+                                              expired_at, expire_reason, valid_through, date_posted)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
                     for posting in batch {
+                        let hash = ContentHash(bytes: posting.record).bytes
                         record.bind(1, pipeline)
-                        record.bind(2, blob: ContentHash(bytes: posting.record).bytes)
+                        record.bind(2, blob: hash)
                         record.bind(3, utf8: posting.record)
                         try record.execute()
-                        try db.execute(sql: """
-                            INSERT INTO postings (pipeline, id, source, hash, record, first_seen, last_seen, updated_at, missing_runs, active,
-                                                  expired_at, expire_reason, valid_through, date_posted)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """, arguments: [
-                                pipeline, posting.id, posting.source, Data(ContentHash(bytes: posting.record).bytes), db.lastInsertedRowID,
-                                RFC3339.format(posting.firstSeen), posting.lastSeen.map(RFC3339.format), RFC3339.format(posting.updatedAt),
-                                posting.missingRuns, posting.active ? 1 : 0, posting.expiredAt.map(RFC3339.format), posting.expireReason,
-                                posting.validThrough.map(RFC3339.format), posting.datePosted.map(RFC3339.format),
-                            ])
+                        try row.execute(arguments: [
+                            pipeline, posting.id, posting.source, Data(hash), db.lastInsertedRowID,
+                            RFC3339.format(posting.firstSeen), posting.lastSeen.map(RFC3339.format), RFC3339.format(posting.updatedAt),
+                            posting.missingRuns, posting.active ? 1 : 0, posting.expiredAt.map(RFC3339.format), posting.expireReason,
+                            posting.validThrough.map(RFC3339.format), posting.datePosted.map(RFC3339.format),
+                        ])
                     }
                 }
             }
