@@ -14,6 +14,8 @@ public final class AtomicFile {
     /// The temporary file beside it.
     public let temporary: URL
     private let handle: FileHandle
+    /// The writes go out on a thread of their own, overlapping the encoding of what follows.
+    private let writer = BackgroundWriter()
     private var closed = false
     /// Bytes written so far.
     public private(set) var bytesWritten = 0
@@ -51,13 +53,19 @@ public final class AtomicFile {
     /// Appends bytes.
     public func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
-        try handle.write(contentsOf: bytes)
+        try writer.write(handle.fileDescriptor, bytes, path: temporary.path)
         bytesWritten += bytes.count
     }
 
     /// Flushes to disk and renames over the target.
     public func commit() throws {
         guard !closed else { return }
+        do {
+            try writer.drain()
+        } catch {
+            discard()
+            throw error
+        }
         try handle.synchronize()
         try handle.close()
         closed = true
@@ -71,6 +79,7 @@ public final class AtomicFile {
     /// Removes the temporary file; the target stays as it was.
     public func discard() {
         if !closed {
+            try? writer.drain()
             try? handle.close()
             closed = true
         }

@@ -158,12 +158,11 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// Stores a value, converting it to the field's type (numbers from numeric strings, dates
     /// from RFC 3339 text or epoch seconds or milliseconds, enums by name). `.null` clears it.
     public func set(_ value: FieldValue, on p: inout JobPosting) throws(FieldError) {
-        let name = description
         switch field {
         case .id: p.id = try text(value)
         case .source: p.source = try text(value)
         case .sourceID: p.sourceID = try text(value)
-        case .url: p.url = try Self.url(value, field: name)
+        case .url: p.url = try Self.url(value, field: description)
         case .title: p.title = try text(value)
         case .titleRaw: p.titleRaw = try text(value)
         case .titleCanonical: p.titleCanonical = try text(value)
@@ -194,17 +193,18 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
                 return
             }
             guard let type = EmploymentTypeWords.read(text) else {
-                throw FieldError(field: name, message: "'\(text)' names no employment type; dropped", severity: .dropField)
+                throw FieldError(field: description, message: "'\(text)' names no employment type; dropped", severity: .dropField)
             }
             p.employmentType = type
-        case .datePosted: p.datePosted = try Self.date(value, field: name)
-        case .validThrough: p.validThrough = try Self.date(value, field: name)
+        case .datePosted: p.datePosted = try Self.date(value, field: description)
+        case .validThrough: p.validThrough = try Self.date(value, field: description)
         case .descriptionHTML: p.descriptionHTML = try text(value)
         case .descriptionText: p.descriptionText = try text(value)
         case .skills: p.skills = try list(value)
         case .extra:
             guard let key = extraKey else { return }
-            var extra = p.extra ?? [:]
+            // Taken out of the posting while it changes, so that the dictionary is not copied.
+            var extra = p.extra.take() ?? [:]
             extra[key] = try text(value)
             p.extra = extra.isEmpty ? nil : extra
         }
@@ -283,10 +283,10 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// An absolute http(s) URL, or a field error that drops the field with a warning.
-    static func url(_ v: FieldValue, field: String) throws(FieldError) -> String? {
+    static func url(_ v: FieldValue, field: @autoclosure () -> String) throws(FieldError) -> String? {
         guard case .string(let raw) = v else {
             if case .null = v { return nil }
-            throw FieldError(field: field, message: "expected a URL, found \(v.kindDescription)", severity: .dropField)
+            throw FieldError(field: field(), message: "expected a URL, found \(v.kindDescription)", severity: .dropField)
         }
         let s = raw.trimmed
         if s.isEmpty { return nil }
@@ -295,7 +295,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty
         else {
-            throw FieldError(field: field, message: "'\(s)' is not an absolute http(s) URL; dropped", severity: .dropField)
+            throw FieldError(field: field(), message: "'\(s)' is not an absolute http(s) URL; dropped", severity: .dropField)
         }
         return s
     }
@@ -305,17 +305,19 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// was 4% of reading a feed; anything less plain goes to it.
     static func plainHTTPURL(_ s: String) -> Bool {
         var utf8 = s.utf8.makeIterator()
-        var scheme: [UInt8] = []
+        // The scheme's letters, lower-cased, packed into an integer: no array per URL.
+        var scheme: UInt64 = 0, schemeLength = 0
         while let byte = utf8.next(), byte != UInt8(ascii: ":") {
-            scheme.append(byte | 0x20)
-            if scheme.count > 5 { return false }
+            scheme = scheme << 8 | UInt64(byte | 0x20)
+            schemeLength += 1
+            if schemeLength > 5 { return false }
         }
-        guard scheme == Array("http".utf8) || scheme == Array("https".utf8),
+        guard scheme == Self.http || scheme == Self.https,
               utf8.next() == UInt8(ascii: "/"), utf8.next() == UInt8(ascii: "/") else { return false }
         var hostLength = 0
         var inHost = true
         while let byte = utf8.next() {
-            guard byte > 0x20, byte < 0x7F, !Self.unsafeURLBytes.contains(byte) else { return false }
+            guard byte > 0x20, byte < 0x7F, !Self.isUnsafeURLByte(byte) else { return false }
             if inHost {
                 if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
                     inHost = false
@@ -329,20 +331,29 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         return hostLength > 0
     }
 
-    private static let unsafeURLBytes = Set("\"<>\\^`{|}".utf8)
+    private static let http = "http".utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    private static let https = "https".utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+
+    /// The printable ASCII bytes a URL may not carry as they are: `"<>\^`{|}`.
+    private static func isUnsafeURLByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D: true
+        default: false
+        }
+    }
 
     /// A date from RFC 3339 text or epoch seconds or milliseconds, or a field error that drops
     /// the field with a warning.
-    static func date(_ v: FieldValue, field: String) throws(FieldError) -> Date? {
+    static func date(_ v: FieldValue, field: @autoclosure () -> String) throws(FieldError) -> Date? {
         switch v {
         case .null: return nil
         case .number(let n): return DateReading.epoch(n)
         case .string(let s):
             if s.trimmed.isEmpty { return nil }
             if let d = DateReading.parse(s) { return d }
-            throw FieldError(field: field, message: "cannot read the date '\(s)'; dropped", severity: .dropField)
+            throw FieldError(field: field(), message: "cannot read the date '\(s)'; dropped", severity: .dropField)
         default:
-            throw FieldError(field: field, message: "expected a date, found \(v.kindDescription); dropped", severity: .dropField)
+            throw FieldError(field: field(), message: "expected a date, found \(v.kindDescription); dropped", severity: .dropField)
         }
     }
 }

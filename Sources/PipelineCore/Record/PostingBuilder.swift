@@ -49,7 +49,8 @@ public struct PostingBuilder: Sendable {
     /// Keeps a source field that maps to nothing in `extra`; repeated keys are joined with "; ".
     public mutating func extra(_ key: String, _ text: String?) {
         guard let text = text?.trimmed, !text.isEmpty else { return }
-        var extra = posting.extra ?? [:]
+        // Taken out of the posting while it changes, so that the dictionary is not copied.
+        var extra = posting.extra.take() ?? [:]
         if let existing = extra[key], existing != text {
             extra[key] = existing + "; " + text
         } else {

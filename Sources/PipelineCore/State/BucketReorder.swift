@@ -25,6 +25,8 @@ final class BucketReorder {
     private var files: [Int32]
     private var buffers: [[UInt8]]
     private let flushAt = 64 * 1024
+    /// The bucket files are written on a thread of their own, while the store is read.
+    private let writer = BackgroundWriter()
 
     /// Prepares buckets for `count` positions of records of about `averageSize` bytes, each
     /// bucket holding about `bucketBytes`.
@@ -38,6 +40,7 @@ final class BucketReorder {
     }
 
     deinit {
+        try? writer.drain()
         for fd in files where fd >= 0 { close(fd) }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -54,8 +57,9 @@ final class BucketReorder {
 
     /// Visits the records in position order until `visit` returns false.
     func drain(_ visit: ([UInt8]) throws -> Bool) throws {
+        for bucket in buffers.indices { try flush(bucket) }
+        try writer.drain()
         for bucket in buffers.indices {
-            try flush(bucket)
             guard files[bucket] >= 0 else { continue }
             let bytes = try readBack(bucket)
             // Positions within a bucket are dense: each record's place is known at once.
@@ -83,17 +87,7 @@ final class BucketReorder {
             files[bucket] = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
             guard files[bucket] >= 0 else { throw Self.failure("cannot create", path) }
         }
-        try buffers[bucket].withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(files[bucket], raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Self.failure("cannot write", directory.appendingPathComponent("\(bucket)").path)
-                }
-                done += n
-            }
-        }
+        try writer.write(files[bucket], buffers[bucket], path: "the temporary feed-order file " + directory.appendingPathComponent("\(bucket)").path)
         buffers[bucket].removeAll(keepingCapacity: true)
     }
 

@@ -63,6 +63,6 @@ extension XMLElement {
     /// The element's content as HTML: its markup when it has child elements (XHTML written
     /// inline), its text otherwise (escaped HTML, or CDATA).
     var htmlContent: String {
-        elements.isEmpty ? text : innerXML
+        hasElements ? innerXML : text
     }
 }

@@ -86,14 +86,15 @@ enum XMLDocumentReader {
         _ records: [XMLStreamParser.Record], root: XMLStreamParser.PathElement?, input: SourceInput, output: SourceOutput, map: Mapper
     ) async throws {
         for record in records {
-            let position = "\(input.display):\(record.element.line)"
+            // Built only when something is said about the record: most never need it.
+            func position() -> String { "\(input.display):\(record.element.line)" }
             let built = map(record, root)
             if let reason = built.rejection {
-                output.reject(position: position, reason: reason, raw: record.element.innerXML)
+                output.reject(position: position(), reason: reason, raw: record.element.innerXML)
                 continue
             }
-            for warning in built.warnings { output.warn(warning, position: position) }
-            try await output.emit(built.posting, position: position, raw: record.element.innerXML)
+            for warning in built.warnings { output.warn(warning, position: position()) }
+            try await output.emit(built.posting, position: position(), raw: record.element.innerXML)
         }
     }
 }

@@ -45,6 +45,11 @@ public final class XMLElement {
         children.compactMap { if case .element(let e) = $0 { e } else { nil } }
     }
 
+    /// Whether any child is an element (without collecting them).
+    public var hasElements: Bool {
+        children.contains { if case .element = $0 { true } else { false } }
+    }
+
     /// The first child element with this local name (and namespace, when given).
     public func first(_ name: String, namespace: String? = nil) -> XMLElement? {
         for case .element(let e) in children where e.name == name && (namespace == nil || e.namespace == namespace) {

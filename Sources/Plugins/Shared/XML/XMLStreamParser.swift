@@ -176,6 +176,35 @@ public final class XMLStreamParser {
         return String(cString: p)
     }
 
+    /// Names, prefixes and namespace URIs by the address libxml2 keeps them at: it interns them
+    /// in the parser's dictionary, so each is one address for the whole document, and a record's
+    /// dozen elements would otherwise each allocate its namespace URI again. A small table
+    /// indexed by the address, not a dictionary: hashing cost more than the allocation it saved.
+    private var names = [(address: UnsafeRawPointer?, text: String)](repeating: (nil, ""), count: 256)
+
+    private func name(_ p: UnsafePointer<xmlChar>?) -> String? {
+        guard let p else { return nil }
+        let address = UnsafeRawPointer(p)
+        let slot = Int(truncatingIfNeeded: UInt(bitPattern: address) >> 3) & (names.count - 1)
+        let cached = names[slot]
+        // The bytes are compared too: a cached name is used only for the same text.
+        if cached.address == address, Self.same(cached.text, p) { return cached.text }
+        let text = String(cString: p)
+        names[slot] = (address, text)
+        return text
+    }
+
+    /// Whether `text` is the NUL-terminated `bytes`.
+    private static func same(_ text: String, _ bytes: UnsafePointer<xmlChar>) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { stored in
+            guard let base = stored.baseAddress else { return bytes[0] == 0 }
+            // strncmp stops at the first NUL of either, so a shorter name is never read past.
+            return strncmp(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                           UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self), stored.count) == 0
+                && bytes[stored.count] == 0
+        } ?? false
+    }
+
     private var line: Int { Int(xmlSAX2GetLineNumber(context)) }
     private var column: Int { Int(xmlSAX2GetColumnNumber(context)) }
 
@@ -190,8 +219,8 @@ public final class XMLStreamParser {
         _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
         guard failure == nil else { return }
-        let name = Self.string(localname) ?? ""
-        let element = PathElement(name: name, prefix: Self.string(prefix), namespace: Self.string(uri))
+        let name = self.name(localname) ?? ""
+        let element = PathElement(name: name, prefix: self.name(prefix), namespace: self.name(uri))
         if root == nil { root = element }
         path.append(element)
         if path.count > limits.maxDepth {
@@ -207,9 +236,9 @@ public final class XMLStreamParser {
                 let a = attributes + i * 5
                 guard let start = a[3], let end = a[4] else { continue }
                 var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-                if value.contains("&") { value = resolveReferences(value) }
+                if value.utf8.contains(UInt8(ascii: "&")) { value = resolveReferences(value) }
                 let attribute = XMLElement.Attribute(
-                    name: Self.string(a[0]) ?? "", prefix: Self.string(a[1]), namespace: Self.string(a[2]),
+                    name: self.name(a[0]) ?? "", prefix: self.name(a[1]), namespace: self.name(a[2]),
                     value: value.utf8.contains(0xC2) ? Self.decodeC1(value) : value)
                 if attribute.name == "base", attribute.prefix == "xml" { base = attribute.value }
                 attrs.append(attribute)

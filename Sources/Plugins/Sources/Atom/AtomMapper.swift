@@ -15,7 +15,7 @@ enum AtomMapper {
         var published: String?, updated: String?
         var authors: [String] = []
         var mediaTitle: String?, mediaDescription: String?
-        for child in entry.elements {
+        for case .element(let child) in entry.children {
             guard Namespace.isAtom(child.namespace) else {
                 if Namespace.known.contains(child.namespace ?? "") {
                     switch (child.namespace ?? "", child.name) {

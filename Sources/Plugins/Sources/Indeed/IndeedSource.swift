@@ -38,7 +38,7 @@ public struct IndeedSource: XMLFormatSource {
 
     static func map(_ job: XMLElement) -> PostingBuilder {
         var b = PostingBuilder()
-        for child in job.elements {
+        for case .element(let child) in job.children {
             let name = child.name.lowercased()
             if let field = fields[name] {
                 b.fill(field, field == .descriptionHTML ? child.htmlContent : child.text)

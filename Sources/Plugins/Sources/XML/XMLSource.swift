@@ -96,7 +96,7 @@ public struct XMLSource: Source {
     static func mapByName(_ element: XMLElement) -> PostingBuilder {
         var b = PostingBuilder()
         if let id = element.attribute("id") { b.set(.sourceID, id) }
-        for child in element.elements {
+        for case .element(let child) in element.children {
             let key = child.name.lowercased().replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "")
             if let field = names[key] ?? FieldPath(child.name).map(\.field) {
                 b.fill(field, field == .descriptionHTML ? child.htmlContent : child.text)

@@ -1,0 +1,82 @@
+import Dispatch
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes buffers to file descriptors on a thread of its own, a few buffers behind the caller.
+///
+/// Writing a large feed is mostly the kernel copying pages: a gigabyte is a second or more of
+/// one core, spent while the run's other core has nothing to do. Handed to this writer, the
+/// copying overlaps the reading of the state store and the encoding of the next records. At most
+/// `depth` buffers wait at a time, so memory stays a few buffers whatever the feed's size, and
+/// the caller waits when the disk is slower than it.
+///
+/// The first failed write is kept and thrown by the next `write` or by `drain`, naming the file.
+///
+/// ```swift
+/// let writer = BackgroundWriter()
+/// try writer.write(fd, bytes, path: "out/feed.xml")
+/// try writer.drain()          // every buffer written, or the first failure thrown
+/// ```
+final class BackgroundWriter: @unchecked Sendable {
+    // @unchecked: the queue serializes the writes; the failure is behind a mutex and the
+    // semaphore is thread-safe.
+    private let queue = DispatchQueue(label: "syndicate.background-writer")
+    private let slots: DispatchSemaphore
+    private let depth: Int
+    private let failure = Mutex<String?>(nil)
+
+    /// A writer that lets `depth` buffers wait.
+    init(depth: Int = 8) {
+        self.depth = depth
+        slots = DispatchSemaphore(value: depth)
+    }
+
+    deinit {
+        // Buffers still queued refer to descriptors their owners may close next: wait for them.
+        queue.sync {}
+    }
+
+    /// Queues `bytes` for `fd` (appended at its offset); throws an earlier write's failure.
+    func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        try check()
+        guard !bytes.isEmpty else { return }
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard failure.withLock({ $0 == nil }) else { return }
+            if let problem = Self.writeAll(fd, bytes) {
+                failure.withLock { if $0 == nil { $0 = "cannot write \(path): \(problem)" } }
+            }
+        }
+    }
+
+    /// Waits until every queued buffer is written; throws the first failure.
+    func drain() throws {
+        queue.sync {}
+        try check()
+    }
+
+    private func check() throws {
+        if let message = failure.withLock({ $0 }) { throw SourceError(message) }
+    }
+
+    /// Writes the whole buffer; the system's reason when it cannot.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return nil }
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, base + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return String(cString: strerror(errno))
+                }
+                done += n
+            }
+            return nil
+        }
+    }
+}
