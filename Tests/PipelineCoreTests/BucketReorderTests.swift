@@ -16,9 +16,9 @@ struct BucketReorderTests {
         var generator = SeededGenerator(seed: 42)
         positions.shuffle(using: &generator)
         let reorder = try BucketReorder(count: count, averageSize: 64, bucketBytes: 4_096)
-        for position in positions { try reorder.add(position: position, Self.record(position)) }
+        for position in positions { try Self.record(position).withUnsafeBytes { try reorder.add(position: position, $0) } }
         var out: [[UInt8]] = []
-        try reorder.drain { out.append($0); return true }
+        try reorder.drain { out.append(Array($0)); return true }
         #expect(out.count == count)
         #expect(out == (0..<count).map(Self.record))
     }
@@ -26,7 +26,7 @@ struct BucketReorderTests {
     @Test("stopping early stops, and the temporary files go with the reorderer")
     func earlyStop() throws {
         var reorder: BucketReorder? = try BucketReorder(count: 1_000, averageSize: 64, bucketBytes: 1_024)
-        for position in (0..<1_000).reversed() { try reorder?.add(position: position, Self.record(position)) }
+        for position in (0..<1_000).reversed() { try Self.record(position).withUnsafeBytes { try reorder?.add(position: position, $0) } }
         var seen = 0
         try reorder?.drain { _ in seen += 1; return seen < 10 }
         #expect(seen == 10)

@@ -76,11 +76,11 @@ public struct JSONWriter: Sendable {
     public mutating func number(_ value: Double) {
         separate()
         if !value.isFinite {
-            bytes.append(contentsOf: Array("null".utf8))
+            bytes.append(contentsOf: "null".utf8)
         } else if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: Array(String(Int64(value)).utf8))
+            bytes.append(contentsOf: String(Int64(value)).utf8)
         } else {
-            bytes.append(contentsOf: Array("\(value)".utf8))
+            bytes.append(contentsOf: "\(value)".utf8)
         }
         needsComma = true
     }
@@ -88,21 +88,21 @@ public struct JSONWriter: Sendable {
     /// Writes a boolean.
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        if value { bytes.append(contentsOf: "true".utf8) } else { bytes.append(contentsOf: "false".utf8) }
         needsComma = true
     }
 
     /// Writes null.
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: Array("null".utf8))
+        bytes.append(contentsOf: "null".utf8)
         needsComma = true
     }
 
     /// Writes number text as it is (it must be valid JSON number text).
     public mutating func rawNumber(_ text: String) {
         separate()
-        bytes.append(contentsOf: Array(text.utf8))
+        bytes.append(contentsOf: text.utf8)
         needsComma = true
     }
 

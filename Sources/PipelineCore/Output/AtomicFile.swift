@@ -136,6 +136,18 @@ public final class FeedOutput {
         if buffer.count >= flushThreshold { try flush() }
     }
 
+    /// Appends bytes that are part of a larger buffer.
+    public func write(_ bytes: ArraySlice<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    /// Appends one byte (a line's end).
+    public func write(byte: UInt8) throws {
+        buffer.append(byte)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
     /// Appends text as UTF-8.
     public func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)

@@ -46,7 +46,7 @@ final class BucketReorder {
     }
 
     /// Adds the record that goes at `position` (0-based, each position once).
-    func add(position: Int, _ record: [UInt8]) throws {
+    func add(position: Int, _ record: UnsafeRawBufferPointer) throws {
         let bucket = position / perBucket
         guard bucket < buffers.count else { throw StateStoreError.unavailable("feed position \(position) out of range") }
         Self.append(UInt32(position - bucket * perBucket), to: &buffers[bucket])
@@ -56,7 +56,7 @@ final class BucketReorder {
     }
 
     /// Visits the records in position order until `visit` returns false.
-    func drain(_ visit: ([UInt8]) throws -> Bool) throws {
+    func drain(_ visit: (ArraySlice<UInt8>) throws -> Bool) throws {
         for bucket in buffers.indices { try flush(bucket) }
         try writer.drain()
         for bucket in buffers.indices {
@@ -74,8 +74,9 @@ final class BucketReorder {
                 slots[slot] = start..<(start + length)
                 offset = start + length
             }
+            // Each record is lent as a slice of its bucket: no copy per record.
             for case let range? in slots {
-                guard try visit(Array(bytes[range])) else { return }
+                guard try visit(bytes[range]) else { return }
             }
         }
     }

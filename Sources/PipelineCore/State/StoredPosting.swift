@@ -10,18 +10,24 @@
 /// ```
 public final class StoredPosting {
     /// The record's JSON form, as `JobPosting.writeJSON` wrote it.
-    public let json: [UInt8]
+    public let json: ArraySlice<UInt8>
     private var decoded: JobPosting?
 
     /// Wraps stored JSON.
     public init(json: [UInt8]) {
+        self.json = json[...]
+    }
+
+    /// Wraps stored JSON that is part of a larger buffer (a sink's feed-order bucket), without
+    /// copying it out.
+    public init(json: ArraySlice<UInt8>) {
         self.json = json
     }
 
     /// The posting, decoded on first use.
     public var posting: JobPosting {
         if let decoded { return decoded }
-        let value = (try? JSONParser.parse(json)) ?? .null
+        let value = (try? JSONParser.parse(Array(json))) ?? .null
         let posting = JobPosting(storedJSON: value)
         decoded = posting
         return posting

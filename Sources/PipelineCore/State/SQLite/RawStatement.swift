@@ -79,6 +79,13 @@ struct RawStatement {
         return [UInt8](UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// The current row's column as bytes, lent to `body` without a copy (valid only inside it).
+    func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let base = sqlite3_column_blob(handle, column) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     /// The current row's column as text.
     func text(_ column: Int32) -> String {
         String(decoding: bytes(column), as: UTF8.self)

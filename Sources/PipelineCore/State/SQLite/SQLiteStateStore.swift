@@ -490,10 +490,11 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
             while next < byNumber.count, try scan.step() {
                 let number = scan.int(0)
                 guard number == byNumber[next].number else { continue }
-                let json = scan.bytes(1)
-                while next < byNumber.count, byNumber[next].number == number {
-                    try reorder.add(position: byNumber[next].position, json)
-                    next += 1
+                try scan.withBytes(1) { json in
+                    while next < byNumber.count, byNumber[next].number == number {
+                        try reorder.add(position: byNumber[next].position, json)
+                        next += 1
+                    }
                 }
             }
             guard next == byNumber.count else {

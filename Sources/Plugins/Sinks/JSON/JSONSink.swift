@@ -31,7 +31,8 @@ public struct JSONSink: Sink {
 
         /// The stored record is the element: copied, not decoded.
         mutating func write(stored: StoredPosting, to out: FeedOutput) throws {
-            try out.write(first ? Array("\n".utf8) : Array(",\n".utf8))
+            if !first { try out.write(byte: UInt8(ascii: ",")) }
+            try out.write(byte: 0x0A)
             first = false
             try out.write(stored.json)
         }

@@ -26,7 +26,7 @@ public struct JSONLSink: Sink {
         /// The stored record is the line: copied, not decoded.
         mutating func write(stored: StoredPosting, to out: FeedOutput) throws {
             try out.write(stored.json)
-            try out.write([0x0A])
+            try out.write(byte: 0x0A)
         }
     }
 }
