@@ -15,6 +15,11 @@ struct DateReadingTests {
         ("Nov 21, 2026 6:14 PM".replacingOccurrences(of: " PM", with: ""), "2026-11-21T06:14:00Z"),
         ("Thu, 01 Jan 04 19:48:21 +01:00", "2004-01-01T18:48:21Z"),
         ("Thu, 01 Jan 1999 19:48:21 Z", "1999-01-01T19:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 GMT+2", "2004-01-01T17:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 gmt-0500", "2004-01-02T00:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 +0130 (CET)", "2004-01-01T18:18:21Z"),
+        ("thu 1 jan 2004 19:48:21 aedt", "2004-01-01T08:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 A", "2004-01-01T19:48:21Z"),
     ])
     func rfc822(text: String, expected: String) {
         #expect(DateReading.parse(text).map(RFC3339.format) == expected)
@@ -34,7 +39,9 @@ struct DateReadingTests {
         #expect(DateReading.parse(text).map(RFC3339.format) == expected)
     }
 
-    @Test("what is not a date stays unread", arguments: ["", "soon", "Thu, 32 Jan 2004", "Foo, 01 Bar 2004 10:00:00", "2004-13-01", "12:00", "Thu, 01 Jan 2004 25:00:00 GMT"])
+    @Test("what is not a date stays unread", arguments: ["", "soon", "Thu, 32 Jan 2004", "Foo, 01 Bar 2004 10:00:00", "2004-13-01", "12:00", "Thu, 01 Jan 2004 25:00:00 GMT",
+                                                      "Thu, 01 Jan 2004 19:48:21 J", "Thu, 01 Jan 2004 19:48:21 ABCDE", "Thu, 01 Jan 2004 19:48:21 +12345",
+                                                      "Thu, 01 Jan 2004 19:48:21:00 GMT", "Thu, 01 Jan 2004 19: GMT"])
     func rejects(text: String) {
         #expect(DateReading.parse(text) == nil)
     }

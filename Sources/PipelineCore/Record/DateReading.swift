@@ -85,51 +85,76 @@ public enum DateReading {
         "AEST": 10 * 3600, "AEDT": 11 * 3600,
     ]
 
-    /// A zone's offset east of UTC in seconds: a name, `+hhmm`, `-hh:mm`, `+hh`, or a military
+    /// A zone's offset east of UTC in seconds: a name, `+hhmm`, `-hh:mm`, `+hh`, `+h`, or a military
     /// letter (read as UTC, as RFC 1123 advises).
     static func zone(_ text: String) -> Int64? {
-        // Bytes, not Foundation: every RSS posting's date ends in a zone.
-        var z = Array(text.trimmed.utf8)
-        for i in z.indices where z[i] >= 0x61 && z[i] <= 0x7A { z[i] -= 0x20 }
+        var text = text.trimmed
+        return text.withUTF8 { zone($0[...]) }
+    }
+
+    /// `zone(_:)` over bytes: every RSS posting's date ends in a zone, and this makes no String.
+    private static func zone(_ z: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
         guard let sign = z.first else { return nil }
         if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
-            let digits = z.dropFirst().filter { $0 != UInt8(ascii: ":") }
-            guard digits.count == 2 || digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            let h = Int64(digits[0] - 0x30) * 10 + Int64(digits[1] - 0x30)
-            let m = digits.count == 4 ? Int64(digits[2] - 0x30) * 10 + Int64(digits[3] - 0x30) : 0
+            var digits: [Int64] = []
+            digits.reserveCapacity(4)
+            for byte in z.dropFirst() where byte != UInt8(ascii: ":") {
+                guard byte >= 0x30, byte <= 0x39, digits.count < 4 else { return nil }
+                digits.append(Int64(byte - 0x30))
+            }
+            // One digit is an hour too ("GMT+2").
+            guard digits.count == 1 || digits.count == 2 || digits.count == 4 else { return nil }
+            let h = digits.count == 1 ? digits[0] : digits[0] * 10 + digits[1]
+            let m = digits.count == 4 ? digits[2] * 10 + digits[3] : 0
             guard h < 24, m < 60 else { return nil }
             let offset = h * 3600 + m * 60
             return sign == UInt8(ascii: "-") ? -offset : offset
         }
-        if let known = zones[String(decoding: z, as: UTF8.self)] { return known }
-        if z.count == 1, sign >= 65, sign <= 90, sign != UInt8(ascii: "J") { return 0 }
+        guard z.count <= 4 else { return nil }
+        var key: UInt32 = 0
+        for byte in z {
+            guard (byte | 0x20) >= 0x61, (byte | 0x20) <= 0x7A else { return nil }
+            key = key << 8 | UInt32(byte & 0xDF)
+        }
+        if let known = zoneNumbers[key] { return known }
+        let letter = sign & 0xDF
+        if z.count == 1, letter != UInt8(ascii: "J") { return 0 }
         return nil
     }
 
+    /// The zone names upper-cased and packed in an integer, as `zone` reads them.
+    private static let zoneNumbers: [UInt32: Int64] = Dictionary(uniqueKeysWithValues: zones.map { name, offset in
+        (name.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, offset)
+    })
+
     /// RFC 822 and its variants: `[Wkd,] DD Mon YY[YY] [HH:MM[:SS]] [zone]`, also `Mon DD, YYYY`.
-    /// Works on UTF-8 bytes: every posting of an RSS or Indeed feed has such a date.
     private static func rfc822(_ s: String) -> Date? {
-        let bytes = Array(s.utf8)
-        var tokens: [ArraySlice<UInt8>] = []
+        var s = s
+        return s.withUTF8 { rfc822(bytes: $0) }
+    }
+
+    /// `rfc822(_:)` over UTF-8 bytes, without an allocation but the tokens' list: every posting
+    /// of an RSS or Indeed feed has such a date, and reading it was a tenth of mapping an item.
+    private static func rfc822(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        typealias Token = Slice<UnsafeBufferPointer<UInt8>>
+        var tokens: [Token] = []
+        tokens.reserveCapacity(8)
         var i = 0
         while i < bytes.count {
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x2C || bytes[i] == 0x09 { i += 1 }
             let start = i
             while i < bytes.count, bytes[i] != 0x20, bytes[i] != 0x2C, bytes[i] != 0x09 { i += 1 }
-            if i > start {
-                let token = bytes[start..<i]
-                // A parenthesized comment such as "(CET)" says nothing the offset does not.
-                if token.first != 0x28 { tokens.append(token) }
-            }
+            // A parenthesized comment such as "(CET)" says nothing the offset does not.
+            if i > start, bytes[start] != 0x28 { tokens.append(bytes[start..<i]) }
         }
         guard tokens.count >= 3 else { return nil }
-        func isLetters(_ t: ArraySlice<UInt8>) -> Bool { t.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } }
-        func isDigits(_ t: ArraySlice<UInt8>) -> Bool { t.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
-        func number(_ t: ArraySlice<UInt8>) -> Int64? {
+        func isLetters(_ t: Token) -> Bool { t.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } }
+        func isDigits(_ t: Token) -> Bool { t.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        func number(_ t: Token) -> Int64? {
             guard !t.isEmpty, t.count <= 9, isDigits(t) else { return nil }
             return t.reduce(0) { $0 * 10 + Int64($1 - 0x30) }
         }
-        func month(_ t: ArraySlice<UInt8>) -> Int64? {
+        func month(_ t: Token) -> Int64? {
             guard t.count >= 3, isLetters(t) else { return nil }
             let i = t.startIndex
             return monthNumbers[Int(t[i] | 0x20) << 16 | Int(t[i + 1] | 0x20) << 8 | Int(t[i + 2] | 0x20)]
@@ -150,10 +175,16 @@ public enum DateReading {
             if mon == nil, let m = month(token) {
                 mon = m
             } else if !sawTime, token.contains(0x3A), let first = token.first, first >= 0x30, first <= 0x39 {
-                let parts = token.split(separator: 0x3A, omittingEmptySubsequences: false)
-                guard parts.count == 2 || parts.count == 3, let h = number(parts[0]), let m = number(parts[1]), h < 24, m < 60 else { return nil }
-                let sec = parts.count == 3 ? number(parts[2]) : 0
-                guard let sec, sec <= 60 else { return nil }
+                // HH:MM or HH:MM:SS.
+                guard let colon = token.firstIndex(of: 0x3A) else { return nil }
+                let rest = token[(colon + 1)...]
+                let second = rest.firstIndex(of: 0x3A)
+                guard let h = number(token[..<colon]), let m = number(rest[..<(second ?? rest.endIndex)]), h < 24, m < 60 else { return nil }
+                var sec: Int64 = 0
+                if let second {
+                    guard let s = number(rest[(second + 1)...]), s <= 60 else { return nil }
+                    sec = s
+                }
                 seconds = h * 3600 + m * 60 + sec
                 sawTime = true
             } else if isDigits(token) {
@@ -169,8 +200,10 @@ public enum DateReading {
             } else if sawTime || year != nil {
                 var zoneBytes = token
                 // "GMT+2" and "GMT-0500" name an offset from GMT.
-                if zoneBytes.count > 3, zoneBytes.prefix(3).map({ $0 & 0xDF }) == Array("GMT".utf8) { zoneBytes = zoneBytes.dropFirst(3) }
-                guard let z = zone(String(decoding: zoneBytes, as: UTF8.self)) else { return nil }
+                if zoneBytes.count > 3, zoneBytes.prefix(3).elementsEqual("GMT".utf8, by: { $0 & 0xDF == $1 }) {
+                    zoneBytes = zoneBytes.dropFirst(3)
+                }
+                guard let z = zone(zoneBytes) else { return nil }
                 offset = z
             } else {
                 return nil
