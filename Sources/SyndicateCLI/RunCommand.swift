@@ -24,6 +24,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do everything but publish feeds or write state.")
     var dryRun = false
 
+    @Flag(help: "Read every source in full, even one unchanged since its last success (the same file, or an HTTP 304).")
+    var reread = false
+
     @Option(help: "Write the run report as JSON to this file.")
     var report: String?
 
@@ -81,8 +84,9 @@ struct RunCommand: AsyncParsableCommand {
             return RunReport.failedBeforeStart(pipeline, failure: "\(error)")
         }
         let progress = Terminal.stderrIsTTY && !output.quiet ? ProgressCounter() : nil
-        let options = RunOptions(
+        var options = RunOptions(
             dryRun: dryRun, rejectsFile: dryRun ? nil : rejectsFile(in: location.rejectsDirectory, for: pipeline), progress: progress)
+        options.reread = reread
         let task = Task { await PipelineRunner(pipeline: pipeline, store: store, options: options, logger: logger).run() }
         interruption.watch(task)
         let display = progress.map { counter in Task { await ProgressDisplay.show(counter, pipeline: pipeline.name) } }
@@ -122,11 +126,13 @@ struct RunCommand: AsyncParsableCommand {
         let failed = report.sources.filter { $0.status == "failed" }.count
         let merged = report.stages.reduce(0) { $0 + ($1.counts?["total"] ?? 0) }
         let duplicates = merged == 0 ? "" : "; \(merged) duplicate\(merged == 1 ? "" : "s") merged"
+        let notModified = report.sources.filter { $0.status == "not-modified" }.count
+        let unchanged = notModified == 0 ? "" : " (\(notModified) unchanged since the last run, not read)"
         switch report.status {
         case .ok:
             if output.printsSummary {
                 let verb = report.dryRun ? "would publish" : "published"
-                print("\(pipeline.name): \(read) postings from \(report.sources.count) source\(report.sources.count == 1 ? "" : "s")\(rejects)\(duplicates); \(verb) \(published.isEmpty ? "nothing" : published) in \(String(format: "%.2f", report.durationSeconds))s")
+                print("\(pipeline.name): \(read) postings from \(report.sources.count) source\(report.sources.count == 1 ? "" : "s")\(unchanged)\(rejects)\(duplicates); \(verb) \(published.isEmpty ? "nothing" : published) in \(String(format: "%.2f", report.durationSeconds))s")
             }
         case .partial:
             let failedSinks = report.sinks.filter { $0.status == "failed" }.count

@@ -38,8 +38,3 @@ struct Syndicate: AsyncParsableCommand {
         subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self, StatusCommand.self, StateCommand.self, NormalizeTitleCommand.self]
     )
 }
-
-/// The release this build reports (`--version`, and later the HTTP User-Agent).
-enum SyndicateVersion {
-    static let current = "0.1.0"
-}

@@ -42,6 +42,16 @@ struct CLI {
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Dates every file under `url` an hour back: a file changed in the last seconds gets no
+    /// validator, and a run would read it again however unchanged it is.
+    static func settle(_ url: URL) throws {
+        let old = Date().addingTimeInterval(-3600)
+        let files = FileManager.default.enumerator(atPath: url.path)?.compactMap { $0 as? String } ?? []
+        for path in [""] + files {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.appendingPathComponent(path).path)
+        }
+    }
+
     static func scratch() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -86,13 +96,21 @@ struct CLITests {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("pipelines"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("pipelines/example.yaml"), to: dir.appendingPathComponent("pipelines/example.yaml"))
         try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("examples"), to: dir.appendingPathComponent("examples"))
+        try CLI.settle(dir)
         let result = try CLI.run(["run", "pipelines/example.yaml"], in: dir)
         #expect(result.status == 0)
         #expect(result.stdout == "")
         #expect(result.stderr == "")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("pipelines/out/jobs.jsonl").path))
 
-        let verbose = try CLI.run(["run", "--verbose", "--report", "report.json", "pipelines/example.yaml"], in: dir)
+        // Nothing changed since: every source is skipped, the feeds stay as they were.
+        let published = try Data(contentsOf: dir.appendingPathComponent("pipelines/out/jobs.jsonl"))
+        let again = try CLI.run(["run", "--verbose", "pipelines/example.yaml"], in: dir)
+        #expect(again.status == 0)
+        #expect(again.stdout.hasPrefix("example: 0 postings from 7 sources (7 unchanged since the last run, not read); published out/jobs.jsonl (12)"))
+        #expect(try Data(contentsOf: dir.appendingPathComponent("pipelines/out/jobs.jsonl")) == published)
+
+        let verbose = try CLI.run(["run", "--verbose", "--reread", "--report", "report.json", "pipelines/example.yaml"], in: dir)
         #expect(verbose.status == 0)
         #expect(verbose.stdout.hasPrefix("example: 13 postings from 7 sources; 1 rejected"))
         #expect(verbose.stdout.contains("; 1 duplicate merged;"))

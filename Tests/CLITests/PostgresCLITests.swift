@@ -136,6 +136,7 @@ struct PostgresCLITests {
         let name = "pg-\(UUID().uuidString.prefix(8).lowercased())"
         let dir = try Self.setUp(state: "state/jobs.sqlite", name: name)
         try LifecycleTests.writeFeed(dir, [#"{"source_id":"1","title":"A"}"#, #"{"source_id":"2","title":"B"}"#])
+        try CLI.settle(dir)
         #expect(try CLI.run(["run", "p.yaml"], in: dir).status == 0)
         let database = TestServers.shared ?? ""
         let there = try CLI.run(["state", "migrate", "--from", "state/jobs.sqlite", "--to", database], in: dir)
@@ -145,9 +146,13 @@ struct PostgresCLITests {
         let again = try CLI.run(["state", "migrate", "--from", "state/jobs.sqlite", "--to", database, "--pipeline", name], in: dir)
         #expect(again.status == 1)
         #expect(again.stderr.contains("add --replace"))
-        // A run against the database finds both postings unchanged.
+        // The source's validators came along: a run against the database skips the unchanged
+        // file; read again, it finds both postings unchanged.
         let report = dir.appendingPathComponent("report.json")
         #expect(try CLI.run(["run", "p.yaml", "--state", database, "--report", report.path], in: dir).status == 0)
+        let skipped = (try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])?["sources"] as? [[String: Any]]
+        #expect(skipped?.first?["status"] as? String == "not-modified")
+        #expect(try CLI.run(["run", "p.yaml", "--reread", "--state", database, "--report", report.path], in: dir).status == 0)
         let sources = (try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])?["sources"] as? [[String: Any]]
         #expect(sources?.first?["unchanged"] as? Int == 2)
         #expect(sources?.first?["new"] as? Int == 0)
@@ -155,6 +160,6 @@ struct PostgresCLITests {
         #expect(back.status == 0)
         let status = try Self.status(dir, ["--state", "back.sqlite"])
         #expect(status?["active"] as? Int == 2)
-        #expect((status?["runs"] as? [[String: Any]])?.count == 2)
+        #expect((status?["runs"] as? [[String: Any]])?.count == 3)
     }
 }

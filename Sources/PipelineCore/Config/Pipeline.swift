@@ -56,6 +56,8 @@ public struct Pipeline: Sendable {
     public let stages: [StageSpec]
     /// Sinks, in file order.
     public let sinks: [SinkSpec]
+    /// How it reads its sources, as one hash (`PipelineFingerprint`); empty when built in code.
+    public var fingerprint = ""
 
     /// The pipeline file's directory.
     public var baseDirectory: URL { fileURL.deletingLastPathComponent() }

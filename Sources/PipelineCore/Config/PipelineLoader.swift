@@ -70,7 +70,8 @@ public struct PipelineLoader: Sendable {
                 file: file, line: root?.mark?.line ?? 1, column: root?.mark?.column ?? 1,
                 message: "a pipeline file is a mapping with version, name, sources, stages and sinks")])
         }
-        let pipeline = build(top, session: session, url: url)
+        var pipeline = build(top, session: session, url: url)
+        pipeline?.fingerprint = PipelineFingerprint.make(text: text, environment: environment)
         let errors = session.diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty, let pipeline else {
             throw ConfigErrors(diagnostics: session.diagnostics.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) })

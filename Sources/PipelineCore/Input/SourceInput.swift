@@ -25,17 +25,29 @@ public enum SourceInput: Sendable, Hashable {
 
     /// Opens the document as a stream of byte chunks: a file read in chunks, or an HTTP body as
     /// it arrives. `validators` make the request conditional; a 304 throws
-    /// `HTTPFetcher.NotModified`.
+    /// `HTTPFetcher.NotModified`. A file is conditional too: the same file with the same size
+    /// and modification time as at the last success (`FileByteStream.validator`) is not read
+    /// again, and throws `NotModified` the same way.
     public func open(validators: SourceState? = nil, chunkSize: Int = 256 * 1024) async throws -> HTTPFetcher.Fetched {
         switch self {
         case .file(let url, let display):
-            return HTTPFetcher.Fetched(stream: try FileByteStream(url: url, display: display, chunkSize: chunkSize))
+            return try Self.conditional(FileByteStream(url: url, display: display, chunkSize: chunkSize), validators)
         case .remote(let url, let settings):
             if url.isFileURL {
-                return HTTPFetcher.Fetched(stream: try FileByteStream(url: url, display: url.path, chunkSize: chunkSize))
+                return try Self.conditional(FileByteStream(url: url, display: url.path, chunkSize: chunkSize), validators)
             }
             return try await HTTPFetcher.fetch(url, settings: settings, validators: validators)
         }
+    }
+}
+
+extension SourceInput {
+    /// An opened file, unless it is the one the last success read.
+    static func conditional(_ stream: FileByteStream, _ validators: SourceState?) throws -> HTTPFetcher.Fetched {
+        if let validator = stream.validator, validators?.etag == validator {
+            throw HTTPFetcher.NotModified(etag: validator, lastModified: nil)
+        }
+        return HTTPFetcher.Fetched(stream: stream, etag: stream.validator)
     }
 }
 
@@ -51,6 +63,12 @@ public struct FileByteStream: ByteStream {
     private let chunkSize: Int
     private let display: String
     private var finished = false
+    /// The opened file's identity, size and modification time (`file:dev-inode-size-mtime`):
+    /// the same text means the same file, unchanged. Taken from the open descriptor, so that it
+    /// describes what is read even if the path is replaced meanwhile.
+    public let validator: String?
+    /// How long ago a file must have last changed to be given a validator.
+    static let settledSeconds = 2
 
     /// Opens a file, or throws a source error naming it.
     public init(url: URL, display: String, chunkSize: Int) throws {
@@ -66,6 +84,17 @@ public struct FileByteStream: ByteStream {
         }
         self.chunkSize = chunkSize
         self.display = display
+        var info = stat()
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        // A file modified in the last seconds may still be being written, within one tick of
+        // the file system's clock and at the same size: like git's "racily clean" entries, it
+        // gets no validator, and the next run reads it in full.
+        if fstat(handle.fileDescriptor, &info) == 0, Int(now.tv_sec) - Int(info.st_mtim.tv_sec) >= Self.settledSeconds {
+            validator = "file:\(info.st_dev)-\(info.st_ino)-\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        } else {
+            validator = nil
+        }
     }
 
     public mutating func next() async throws -> [UInt8]? {

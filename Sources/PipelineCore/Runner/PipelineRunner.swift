@@ -15,6 +15,8 @@ public struct RunOptions: Sendable {
     public var now: Date?
     /// Counts postings as sources read them, for a progress display.
     public var progress: ProgressCounter?
+    /// Read every source in full, even one unchanged since its last success.
+    public var reread = false
 
     /// Default options.
     public init(dryRun: Bool = false, batchSize: Int = 512, rejectsFile: URL? = nil, now: Date? = nil, progress: ProgressCounter? = nil) {
@@ -112,7 +114,7 @@ public struct PipelineRunner: Sendable {
             await withTaskGroup(of: Void.self) { group in
                 for (index, spec) in pipeline.sources.enumerated() {
                     group.addTask {
-                        outcomes.set(index, await readSource(spec, context: context, validators: states[spec.name], channel: channel))
+                        outcomes.set(index, await readSource(spec, context: context, validators: validators(states[spec.name]), channel: channel))
                     }
                 }
             }
@@ -186,6 +188,7 @@ public struct PipelineRunner: Sendable {
             sources: pipeline.sources.enumerated().map { index, spec in
                 RunPlan.Source(
                     name: spec.name, result: results[index].result, etag: results[index].etag, lastModified: results[index].lastModified,
+                    fingerprint: pipeline.fingerprint.isEmpty ? nil : pipeline.fingerprint,
                     expireAfterMissing: spec.settings.expireAfterMissing, read: results[index].sent, rejected: results[index].rejected)
             },
             dryRun: options.dryRun)
@@ -363,6 +366,13 @@ public struct PipelineRunner: Sendable {
     private func recordFailure(_ plan: inout RunPlan, _ report: inout RunReport, failure: String) async {
         _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: failure)
         guard !options.dryRun else { return }
+        // Nothing this run read was applied: its validators must not let the next run skip
+        // what it would have to read again (a 304, or the same file).
+        for index in plan.sources.indices {
+            plan.sources[index].etag = nil
+            plan.sources[index].lastModified = nil
+            plan.sources[index].fingerprint = nil
+        }
         plan.exitCode = report.exitCode
         plan.reportJSON = report.jsonText
         do {
@@ -388,6 +398,17 @@ public struct PipelineRunner: Sendable {
         report.finishedAt = RFC3339.format(finished)
         report.durationSeconds = (RFC3339.parse(report.startedAt).map { finished.timeIntervalSince($0) }) ?? 0
         return report
+    }
+
+    /// The validators a source's read may use: those of its last success, if the pipeline still
+    /// reads it the same way (the same fingerprint) and the run was not asked to read it all.
+    private func validators(_ state: SourceState?) -> SourceState? {
+        guard var state, !options.reread else { return nil }
+        if (state.fingerprint ?? "") != pipeline.fingerprint {
+            state.etag = nil
+            state.lastModified = nil
+        }
+        return state
     }
 
     private func readSource(_ spec: Pipeline.SourceSpec, context: RunContext, validators: SourceState?, channel: AsyncChannel<[JobPosting]>) async -> SourceOutcome {

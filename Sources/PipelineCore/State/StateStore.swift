@@ -119,9 +119,14 @@ public struct SourceState: Sendable, Codable, Hashable {
     public var lastError: String?
     /// Failures since the last success.
     public var consecutiveFailures: Int
+    /// The pipeline's fingerprint at the last success (`Pipeline.fingerprint`): the validators
+    /// hold only while the pipeline reads the source the same way.
+    public var fingerprint: String?
 
     /// Creates a state.
-    public init(etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, consecutiveFailures: Int = 0) {
+    public init(etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil,
+                consecutiveFailures: Int = 0, fingerprint: String? = nil) {
+        self.fingerprint = fingerprint
         self.etag = etag
         self.lastModified = lastModified
         self.lastAttempt = lastAttempt
@@ -150,14 +155,18 @@ public struct RunPlan: Sendable {
         /// Validators of the response, for the next conditional request.
         public var etag: String?
         public var lastModified: String?
+        /// The pipeline's fingerprint, kept with the validators of a successful read.
+        public var fingerprint: String?
         /// Runs a posting may be missing from this source before it expires (at least 1).
         public var expireAfterMissing: Int
         /// Postings the source emitted and rejected.
         public var read: Int
         public var rejected: Int
 
-        public init(name: String, result: SourceResult, etag: String? = nil, lastModified: String? = nil, expireAfterMissing: Int = 1, read: Int = 0, rejected: Int = 0) {
+        public init(name: String, result: SourceResult, etag: String? = nil, lastModified: String? = nil, fingerprint: String? = nil,
+                    expireAfterMissing: Int = 1, read: Int = 0, rejected: Int = 0) {
             self.name = name
+            self.fingerprint = fingerprint
             self.result = result
             self.etag = etag
             self.lastModified = lastModified

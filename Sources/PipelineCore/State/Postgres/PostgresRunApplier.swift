@@ -109,13 +109,14 @@ struct PostgresRunApplier {
             case .complete:
                 try await store.rows("""
                     UPDATE syndicate_sources SET etag = \(source.etag), last_modified = \(source.lastModified), last_attempt = \(now),
-                        last_success = \(now), last_error = NULL, consecutive_failures = 0
+                        last_success = \(now), last_error = NULL, consecutive_failures = 0, fingerprint = \(source.fingerprint)
                     WHERE pipeline = \(p) AND name = \(source.name)
                     """)
             case .notModified:
                 try await store.rows("""
                     UPDATE syndicate_sources SET etag = COALESCE(\(source.etag), etag), last_modified = COALESCE(\(source.lastModified), last_modified),
-                        last_attempt = \(now), last_success = \(now), last_error = NULL, consecutive_failures = 0
+                        last_attempt = \(now), last_success = \(now), last_error = NULL, consecutive_failures = 0,
+                        fingerprint = COALESCE(\(source.fingerprint), fingerprint)
                     WHERE pipeline = \(p) AND name = \(source.name)
                     """)
             case .failed(let message):

@@ -69,6 +69,10 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // The validators of a source hold only while the pipeline reads it the same way.
+        Migration(version: 2, description: "sources remember the pipeline's fingerprint", statements: [
+            "ALTER TABLE syndicate_sources ADD COLUMN fingerprint TEXT",
+        ]),
     ]
 
     /// The first key of every advisory lock syndicate takes ('SYND'), so that its locks never

@@ -61,8 +61,9 @@ extension PostgresStateStore {
             }
             for (name, s) in history.sources {
                 try await rows("""
-                    INSERT INTO syndicate_sources (pipeline, name, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures)
-                    VALUES (\(pipeline), \(name), \(s.etag), \(s.lastModified), \(s.lastAttempt), \(s.lastSuccess), \(s.lastError), \(s.consecutiveFailures))
+                    INSERT INTO syndicate_sources (pipeline, name, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures, fingerprint)
+                    VALUES (\(pipeline), \(name), \(s.etag), \(s.lastModified), \(s.lastAttempt), \(s.lastSuccess), \(s.lastError), \(s.consecutiveFailures),
+                            \(s.fingerprint))
                     """)
             }
             for run in history.runs {

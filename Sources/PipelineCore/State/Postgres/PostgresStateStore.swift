@@ -215,14 +215,14 @@ public final class PostgresStateStore: StateStore {
     public func sourceStates(pipeline: String) async throws -> [String: SourceState] {
         var states: [String: SourceState] = [:]
         for row in try await rows("""
-            SELECT name, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures
+            SELECT name, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures, fingerprint
             FROM syndicate_sources WHERE pipeline = \(pipeline)
             """) {
-            let (name, etag, lastModified, attempt, success, error, failures) =
-                try row.decode((String, String?, String?, Date?, Date?, String?, Int).self)
+            let (name, etag, lastModified, attempt, success, error, failures, fingerprint) =
+                try row.decode((String, String?, String?, Date?, Date?, String?, Int, String?).self)
             states[name] = SourceState(
                 etag: etag, lastModified: lastModified, lastAttempt: attempt, lastSuccess: success, lastError: error,
-                consecutiveFailures: failures)
+                consecutiveFailures: failures, fingerprint: fingerprint)
         }
         return states
     }

@@ -90,10 +90,10 @@ extension SQLiteStateStore {
             try access { db in
                 for (name, s) in history.sources {
                     try db.execute(sql: """
-                        INSERT INTO sources (pipeline, name, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO sources (pipeline, name, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures, fingerprint)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [pipeline, name, s.etag, s.lastModified, s.lastAttempt.map(RFC3339.format),
-                                         s.lastSuccess.map(RFC3339.format), s.lastError, s.consecutiveFailures])
+                                         s.lastSuccess.map(RFC3339.format), s.lastError, s.consecutiveFailures, s.fingerprint])
                 }
                 for run in history.runs {
                     try db.execute(sql: """

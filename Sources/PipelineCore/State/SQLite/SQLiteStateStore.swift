@@ -150,6 +150,10 @@ public final class SQLiteStateStore: StateStore {
                 );
                 """)
         }
+        migrator.registerMigration("v3: sources remember the pipeline's fingerprint") { db in
+            // The validators of a source hold only while the pipeline reads it the same way.
+            try db.execute(sql: "ALTER TABLE sources ADD COLUMN fingerprint TEXT")
+        }
         return migrator
     }
 
@@ -189,7 +193,7 @@ public final class SQLiteStateStore: StateStore {
                     etag: row["etag"], lastModified: row["last_modified"],
                     lastAttempt: (row["last_attempt"] as String?).flatMap(RFC3339.parse),
                     lastSuccess: (row["last_success"] as String?).flatMap(RFC3339.parse),
-                    lastError: row["last_error"], consecutiveFailures: row["consecutive_failures"])
+                    lastError: row["last_error"], consecutiveFailures: row["consecutive_failures"], fingerprint: row["fingerprint"])
             }
             return states
         }
@@ -416,15 +420,16 @@ public final class SQLiteStateStore: StateStore {
             switch source.result {
             case .complete:
                 try db.execute(sql: """
-                    UPDATE sources SET etag = ?, last_modified = ?, last_attempt = ?, last_success = ?, last_error = NULL, consecutive_failures = 0
+                    UPDATE sources SET etag = ?, last_modified = ?, last_attempt = ?, last_success = ?, last_error = NULL, consecutive_failures = 0,
+                        fingerprint = ?
                     WHERE pipeline = ? AND name = ?
-                    """, arguments: [source.etag, source.lastModified, now, now, plan.pipeline, source.name])
+                    """, arguments: [source.etag, source.lastModified, now, now, source.fingerprint, plan.pipeline, source.name])
             case .notModified:
                 try db.execute(sql: """
                     UPDATE sources SET etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), last_attempt = ?, last_success = ?,
-                        last_error = NULL, consecutive_failures = 0
+                        last_error = NULL, consecutive_failures = 0, fingerprint = COALESCE(?, fingerprint)
                     WHERE pipeline = ? AND name = ?
-                    """, arguments: [source.etag, source.lastModified, now, now, plan.pipeline, source.name])
+                    """, arguments: [source.etag, source.lastModified, now, now, source.fingerprint, plan.pipeline, source.name])
             case .failed(let message):
                 try db.execute(sql: """
                     UPDATE sources SET last_attempt = ?, last_error = ?, consecutive_failures = consecutive_failures + 1

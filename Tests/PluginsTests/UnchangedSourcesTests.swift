@@ -1,0 +1,113 @@
+import Foundation
+import PipelineCore
+import Plugins
+import Testing
+
+/// A file source unchanged since its last success is not read again (as an HTTP source answered
+/// 304): same file, same size, same modification time, and the pipeline file as it was.
+@Suite("Sources unchanged since the last run")
+struct UnchangedSourcesTests {
+    static let pipeline = """
+        version: 1
+        name: t
+        sources:
+          feed: { type: jsonl, path: feed.jsonl }
+        stages:
+          - type: normalize
+        sinks:
+          out: { type: jsonl, path: out.jsonl }
+        """
+
+    /// Writes the feed dated an hour back (a file changed in the last seconds gets no validator).
+    static func writeFeed(_ scratch: Scratch, _ text: String, age: TimeInterval = 3600) throws {
+        let url = try scratch.write("feed.jsonl", text)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: url.path)
+    }
+
+    @Test("the same file is skipped: its postings and the feed stay as they were")
+    func skipped() async throws {
+        let scratch = try Scratch()
+        try Self.writeFeed(scratch, RunnerTests.feed)
+        let first = try await scratch.run(Self.pipeline)
+        #expect(first.sources.map(\.status) == ["ok"])
+        #expect(first.sources.first?.new == 3)
+        let published = try scratch.read("out.jsonl")
+
+        let second = try await scratch.run(Self.pipeline)
+        #expect(second.exitCode == ExitStatus.ok)
+        #expect(second.sources.map(\.status) == ["not-modified"])
+        #expect(second.sources.first?.sent == 0)
+        #expect(second.sources.first?.expired == 0)
+        #expect(second.active == 3)
+        #expect(try scratch.read("out.jsonl") == published)
+    }
+
+    @Test("a rewritten file is read again, whatever its content; so is one changed seconds ago")
+    func rewritten() async throws {
+        let scratch = try Scratch()
+        try Self.writeFeed(scratch, RunnerTests.feed)
+        _ = try await scratch.run(Self.pipeline)
+        // The same bytes, another modification time.
+        try Self.writeFeed(scratch, RunnerTests.feed, age: 1800)
+        let again = try await scratch.run(Self.pipeline)
+        #expect(again.sources.map(\.status) == ["ok"])
+        #expect(again.sources.first?.unchanged == 3)
+        // Changed just now: no validator is kept, so the next run reads it even if untouched.
+        let lines = RunnerTests.feed.split(separator: "\n").dropLast().joined(separator: "\n")
+        try Self.writeFeed(scratch, lines, age: 0)
+        let recent = try await scratch.run(Self.pipeline)
+        #expect(recent.sources.first?.expired == 1)
+        let untouched = try await scratch.run(Self.pipeline)
+        #expect(untouched.sources.map(\.status) == ["ok"])
+        #expect(untouched.active == 2)
+    }
+
+    @Test("an edited pipeline file, a changed variable it uses, or reread: every source is read in full")
+    func pipelineChanged() async throws {
+        let scratch = try Scratch()
+        try Self.writeFeed(scratch, RunnerTests.feed)
+        _ = try await scratch.run(Self.pipeline)
+        let edited = Self.pipeline.replacingOccurrences(of: "  - type: normalize", with: "  - type: normalize\n  - type: set\n    values: { extra.board: acme }")
+        let report = try await scratch.run(edited)
+        #expect(report.sources.map(\.status) == ["ok"])
+        #expect(report.sources.first?.updated == 3)
+        #expect(try scratch.jsonLines("out.jsonl").allSatisfy { $0["extra"]?["board"] == .string("acme") })
+        // Unchanged again: skipped.
+        #expect(try await scratch.run(edited).sources.map(\.status) == ["not-modified"])
+        // Asked to read everything.
+        var options = RunOptions()
+        options.reread = true
+        let reread = try await scratch.run(edited, options: options)
+        #expect(reread.sources.map(\.status) == ["ok"])
+        #expect(reread.sources.first?.unchanged == 3)
+
+        // The same text under another value of a variable it names is another pipeline.
+        let withVariable = edited.replacingOccurrences(of: "acme", with: "\"${BOARD}\"")
+        let a = try scratch.load(withVariable, environment: ["BOARD": "a"]).fingerprint
+        let b = try scratch.load(withVariable, environment: ["BOARD": "b"]).fingerprint
+        #expect(a != b)
+        #expect(try scratch.load(withVariable, environment: ["BOARD": "a", "OTHER": "x"]).fingerprint == a)
+    }
+
+    @Test("a run that publishes nothing keeps no validators: the next run reads what it read")
+    func failedRun() async throws {
+        let scratch = try Scratch()
+        try Self.writeFeed(scratch, RunnerTests.feed)
+        _ = try await scratch.run(Self.pipeline)
+        let twoLines = RunnerTests.feed.split(separator: "\n").prefix(2).joined(separator: "\n")
+        try Self.writeFeed(scratch, twoLines, age: 1800)
+        // A run of the same fingerprint that fails (its stage breaks) after reading the file.
+        let fingerprint = try scratch.load(Self.pipeline).fingerprint
+        var failing = try scratch.load(Self.pipeline.replacingOccurrences(of: "  - type: normalize", with: "  - type: normalize\n  - type: failing-stage"))
+        failing.fingerprint = fingerprint
+        let store = try await StateLocation(pipeline: failing, override: nil).open(dryRun: false)
+        let failed = await PipelineRunner(pipeline: failing, store: store).run()
+        #expect(failed.exitCode == ExitStatus.failed)
+        #expect(failed.sources.map(\.status) == ["ok"])
+        // The file is as the failed run read it; the next run must read it, not skip it.
+        let next = try await scratch.run(Self.pipeline)
+        #expect(next.sources.map(\.status) == ["ok"])
+        #expect(next.sources.first?.expired == 1)
+        #expect(next.active == 2)
+    }
+}
