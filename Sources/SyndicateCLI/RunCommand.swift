@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do everything but publish feeds or write state.")
     var dryRun = false
 
-    @Flag(help: "Read every source in full, even one unchanged since its last success (the same file, or an HTTP 304).")
+    @Flag(help: "Read every source and write every feed in full, even those unchanged since the last run (the same file, an HTTP 304, an unchanged active set).")
     var reread = false
 
     @Option(help: "Write the run report as JSON to this file.")
@@ -121,7 +121,7 @@ struct RunCommand: AsyncParsableCommand {
             printError("syndicate: \(pipeline.file): sink '\(sink.name)': \(sink.error ?? "failed")")
         }
         let read = report.sources.reduce(0) { $0 + $1.sent }
-        let published = report.sinks.map { "\($0.path) (\($0.written))" }.joined(separator: ", ")
+        let published = report.sinks.map { "\($0.path) (\($0.written)\($0.unchanged == true ? ", unchanged" : ""))" }.joined(separator: ", ")
         let rejects = report.rejects == 0 ? "" : "; \(report.rejects) rejected (\(report.rejectsFile ?? "see the report"))"
         let failed = report.sources.filter { $0.status == "failed" }.count
         let merged = report.stages.reduce(0) { $0 + ($1.counts?["total"] ?? 0) }

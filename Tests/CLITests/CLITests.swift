@@ -107,7 +107,7 @@ struct CLITests {
         let published = try Data(contentsOf: dir.appendingPathComponent("pipelines/out/jobs.jsonl"))
         let again = try CLI.run(["run", "--verbose", "pipelines/example.yaml"], in: dir)
         #expect(again.status == 0)
-        #expect(again.stdout.hasPrefix("example: 0 postings from 7 sources (7 unchanged since the last run, not read); published out/jobs.jsonl (12)"))
+        #expect(again.stdout.hasPrefix("example: 0 postings from 7 sources (7 unchanged since the last run, not read); published out/jobs.jsonl (12, unchanged)"))
         #expect(try Data(contentsOf: dir.appendingPathComponent("pipelines/out/jobs.jsonl")) == published)
 
         let verbose = try CLI.run(["run", "--verbose", "--reread", "--report", "report.json", "pipelines/example.yaml"], in: dir)

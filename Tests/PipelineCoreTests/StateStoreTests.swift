@@ -52,7 +52,7 @@ struct StoreDriver {
     @discardableResult
     mutating func run(
         _ listed: [String: [JobPosting]?], notModified: Set<String> = [], expireAfterMissing: Int = 1, dryRun: Bool = false,
-        merges: [MergeRequest] = []
+        merges: [MergeRequest] = [], beforeCommit: ((any RunTransaction) async throws -> Void)? = nil
     ) async throws -> (counts: [String: SourceCounts], active: [String]) {
         clock += 3600
         let runID = "run-\(clock.timeIntervalSince1970)"
@@ -78,6 +78,7 @@ struct StoreDriver {
             active.append(p.posting.id ?? "")
             return true
         }
+        try await beforeCommit?(transaction)
         if dryRun {
             await transaction.rollback()
         } else {
@@ -152,6 +153,32 @@ struct StateStoreTests {
         try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]])
         let second = try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2", title: "Senior Dev")]])
         #expect(second.counts["a"] == { var c = SourceCounts(); c.updated = 1; c.unchanged = 1; return c }())
+    }
+
+    @Test("the active set's digest follows its content; sinks' states are kept with the run that wrote them", arguments: StoreBackend.available)
+    func digestsAndSinks(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try await backend.make())
+        var digests: [String] = []
+        let state = SinkState(fingerprint: "f", activeDigest: "d", file: "file:1-2-3-4.5", written: 2, bytes: 99)
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]]) { t in
+            digests.append(try await t.activeDigest())
+            try await t.recordSinks(["out": state])
+        }
+        #expect(try await d.store.sinkStates(pipeline: "jobs") == ["out": state])
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2")]]) { digests.append(try await $0.activeDigest()) }
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2", title: "Senior Dev")]]) { digests.append(try await $0.activeDigest()) }
+        try await d.run(["a": [StoreDriver.posting("1")]]) { digests.append(try await $0.activeDigest()) }
+        // The changed posting back as it was last listed: the same active set as two runs ago.
+        try await d.run(["a": [StoreDriver.posting("1"), StoreDriver.posting("2", title: "Senior Dev")]]) { digests.append(try await $0.activeDigest()) }
+        #expect(digests[0] == digests[1])
+        #expect(digests[2] != digests[1])
+        #expect(digests[3] != digests[2])
+        #expect(digests[4] == digests[2])
+        // What a rolled-back run recorded is gone with it.
+        var other = state
+        other.activeDigest = "e"
+        try await d.run(["a": [StoreDriver.posting("1")]], dryRun: true) { try await $0.recordSinks(["out": other]) }
+        #expect(try await d.store.sinkStates(pipeline: "jobs") == ["out": state])
     }
 
     @Test("a rolled-back run (a dry run) changes nothing", arguments: StoreBackend.available)

@@ -63,9 +63,8 @@ public struct FileByteStream: ByteStream {
     private let chunkSize: Int
     private let display: String
     private var finished = false
-    /// The opened file's identity, size and modification time (`file:dev-inode-size-mtime`):
-    /// the same text means the same file, unchanged. Taken from the open descriptor, so that it
-    /// describes what is read even if the path is replaced meanwhile.
+    /// The opened file's `FileValidator`, taken from the open descriptor so that it describes
+    /// what is read even if the path is replaced meanwhile.
     public let validator: String?
     /// How long ago a file must have last changed to be given a validator.
     static let settledSeconds = 2
@@ -84,17 +83,11 @@ public struct FileByteStream: ByteStream {
         }
         self.chunkSize = chunkSize
         self.display = display
-        var info = stat()
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
         // A file modified in the last seconds may still be being written, within one tick of
         // the file system's clock and at the same size: like git's "racily clean" entries, it
         // gets no validator, and the next run reads it in full.
-        if fstat(handle.fileDescriptor, &info) == 0, Int(now.tv_sec) - Int(info.st_mtim.tv_sec) >= Self.settledSeconds {
-            validator = "file:\(info.st_dev)-\(info.st_ino)-\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-        } else {
-            validator = nil
-        }
+        let descriptor = handle.fileDescriptor
+        validator = FileValidator.changedRecently(descriptor: descriptor, seconds: Self.settledSeconds) ? nil : FileValidator.of(descriptor: descriptor)
     }
 
     public mutating func next() async throws -> [UInt8]? {

@@ -57,6 +57,13 @@ public final class AtomicFile {
         bytesWritten += bytes.count
     }
 
+    /// The written file's `FileValidator`, once every write has landed: what the target will be
+    /// after `commit` (a rename keeps the file's identity, size and time).
+    public func validator() throws -> String? {
+        try writer.drain()
+        return FileValidator.of(descriptor: handle.fileDescriptor)
+    }
+
     /// Flushes to disk and renames over the target.
     public func commit() throws {
         guard !closed else { return }

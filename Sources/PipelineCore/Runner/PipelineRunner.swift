@@ -15,7 +15,7 @@ public struct RunOptions: Sendable {
     public var now: Date?
     /// Counts postings as sources read them, for a progress display.
     public var progress: ProgressCounter?
-    /// Read every source in full, even one unchanged since its last success.
+    /// Read every source and write every feed in full, even those unchanged since the last run.
     public var reread = false
 
     /// Default options.
@@ -95,8 +95,10 @@ public struct PipelineRunner: Sendable {
     private func execute(_ report: inout RunReport, started: Date) async {
         let runID = "\(RFC3339.format(started))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
         let states: [String: SourceState]
+        let sinkStates: [String: SinkState]
         do {
             states = try await store.sourceStates(pipeline: pipeline.name)
+            sinkStates = try await store.sinkStates(pipeline: pipeline.name)
             try await store.beginRun(pipeline: pipeline.name, runID: runID)
         } catch {
             _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "state store: \(error)")
@@ -206,12 +208,12 @@ public struct PipelineRunner: Sendable {
             await recordFailure(&plan, &report, failure: "every source failed; nothing was published")
             return
         }
-        await publish(&plan, &report, partial: failedSources > 0)
+        await publish(&plan, &report, partial: failedSources > 0, sinkStates: sinkStates)
     }
 
     /// Applies the run, writes every sink from the new active set, then commits and renames —
     /// or rolls back and discards on a dry run or a failure.
-    private func publish(_ plan: inout RunPlan, _ report: inout RunReport, partial: Bool) async {
+    private func publish(_ plan: inout RunPlan, _ report: inout RunReport, partial: Bool, sinkStates: [String: SinkState]) async {
         let transaction: any RunTransaction
         do {
             transaction = try await store.applyRun(plan)
@@ -237,10 +239,22 @@ public struct PipelineRunner: Sendable {
         // Each sink's feed begun (or its error), in file order.
         var publications: [Result<SinkPublication, any Error>] = []
         var setUp: [Duration] = []
+        // A feed that would come out as it is stays as it is: the same pipeline and active set as
+        // when it was written, and the file at its target untouched since (see `SinkState`).
+        let digest = options.dryRun || pipeline.fingerprint.isEmpty ? nil : try? await transaction.activeDigest()
+        var unchanged: [Int: SinkState] = [:]
         for spec in pipeline.sinks {
             let clock = ContinuousClock.now
             do {
                 if !options.dryRun { AtomicFile.removeStaleTemporaries(of: spec.settings.path.url) }
+                if !options.reread, let digest, spec.sink.filePerPosting == nil, let previous = sinkStates[spec.name],
+                   previous.fingerprint == pipeline.fingerprint, previous.activeDigest == digest,
+                   FileValidator.of(path: spec.settings.path.url.path) == previous.file {
+                    unchanged[publications.count] = previous
+                    publications.append(.failure(LeftAsItWas()))
+                    setUp.append(ContinuousClock.now - clock)
+                    continue
+                }
                 let settings = spec.settings
                 let staging = options.dryRun ? FileManager.default.temporaryDirectory : nil
                 let metadata = FeedMetadata(title: settings.title ?? pipeline.name, link: settings.link)
@@ -300,6 +314,14 @@ public struct PipelineRunner: Sendable {
                 received: 0, written: 0, bytes: 0, durationSeconds: 0)
             var failed: (any Error)?
             var time = setUp[index] + readShare[index]
+            if let previous = unchanged[index] {
+                sinkReport.written = previous.written
+                sinkReport.bytes = previous.bytes
+                sinkReport.unchanged = true
+                sinkReport.durationSeconds = seconds(time)
+                report.sinks.append(sinkReport)
+                continue
+            }
             switch publication {
             case .failure(let error):
                 failed = error
@@ -343,6 +365,7 @@ public struct PipelineRunner: Sendable {
         }
         _ = finish(&report, status: partial ? .partial : .ok, code: partial ? ExitStatus.partial : ExitStatus.ok, failure: nil)
         do {
+            if let digest { try await transaction.recordSinks(written(files, report: report, digest: digest)) }
             try await transaction.commit(exitCode: report.exitCode, reportJSON: report.jsonText)
         } catch {
             for file in files { file.output.discard() }
@@ -360,6 +383,17 @@ public struct PipelineRunner: Sendable {
                 _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "sink '\(report.sinks[index].name)' could not be published: \(Self.describe(error))")
             }
         }
+    }
+
+    /// What each feed this run wrote will be once renamed into place, for the next run to know it.
+    private func written(_ files: [(sink: Int, output: any PublishedOutput)], report: RunReport, digest: String) throws -> [String: SinkState] {
+        var states: [String: SinkState] = [:]
+        for (index, output) in files {
+            guard let file = output as? AtomicFile, let validator = try file.validator() else { continue }
+            let sink = report.sinks[index]
+            states[sink.name] = SinkState(fingerprint: pipeline.fingerprint, activeDigest: digest, file: validator, written: sink.written, bytes: sink.bytes)
+        }
+        return states
     }
 
     /// Ends a run that publishes nothing, recording it (unless dry) so `status` shows it.
@@ -490,6 +524,10 @@ extension RunReport {
         (try? jsonData()).map { String(decoding: $0, as: UTF8.self) }
     }
 }
+
+/// Stands in for the publication of a sink whose feed is left as it was (reported from the
+/// state that says so, never as an error).
+private struct LeftAsItWas: Error {}
 
 /// The outcomes of the source tasks, written once each from their own task.
 final class OutcomeBox: Sendable {

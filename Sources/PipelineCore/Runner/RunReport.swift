@@ -55,6 +55,8 @@ public struct RunReport: Sendable, Codable {
         public var leftOut: Int = 0
         /// Why, for the first of them: `id (source:source_id): reason`.
         public var leftOutReasons: [String]? = nil
+        /// True when the feed was left as it was: nothing it shows changed since it was written.
+        public var unchanged: Bool? = nil
         /// How many reasons a sink's report keeps.
         public static let keptReasons = 50
     }

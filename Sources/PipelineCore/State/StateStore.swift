@@ -18,6 +18,8 @@ public protocol StateStore: Sendable {
     func lock(pipeline: String) async throws -> any RunLock
     /// The stored fetch state of every source of the pipeline.
     func sourceStates(pipeline: String) async throws -> [String: SourceState]
+    /// What the store remembers of each sink's last published feed, by sink name.
+    func sinkStates(pipeline: String) async throws -> [String: SinkState]
     /// Starts a run: forgets what an interrupted earlier run staged.
     func beginRun(pipeline: String, runID: String) async throws
     /// Stages postings that the stages put out; nothing changes in the active set yet.
@@ -75,6 +77,11 @@ public protocol RunTransaction: AnyObject, Sendable {
     func activeCount() async throws -> Int
     /// The newest `date_posted` of the active postings.
     func newestDatePosted() async throws -> Date?
+    /// A digest of the active set (every active posting's id and record): equal digests mean
+    /// the same postings with the same records.
+    func activeDigest() async throws -> String
+    /// Records, in the run's transaction, what each sink written by this run published.
+    func recordSinks(_ states: [String: SinkState]) async throws
     /// Makes the run permanent, recording how it ended.
     func commit(exitCode: Int32, reportJSON: String?) async throws
     /// Forgets the run.

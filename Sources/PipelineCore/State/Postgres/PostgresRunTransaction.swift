@@ -38,6 +38,23 @@ final class PostgresRunTransaction: RunTransaction, @unchecked Sendable {
         try await store.value("SELECT MAX(date_posted) FROM syndicate_postings WHERE pipeline = \(plan.pipeline) AND active", as: Date.self)
     }
 
+    func activeDigest() async throws -> String {
+        let digest = try await store.value("""
+            SELECT COUNT(*)::TEXT || '-' || COALESCE(md5(string_agg(id || ':' || hash, ',' ORDER BY id)), '')
+            FROM syndicate_postings WHERE pipeline = \(plan.pipeline) AND active
+            """, as: String.self)
+        return digest ?? ""
+    }
+
+    func recordSinks(_ states: [String: SinkState]) async throws {
+        for (name, state) in states {
+            try await store.rows("""
+                INSERT INTO syndicate_sinks (pipeline, name, state) VALUES (\(plan.pipeline), \(name), \(state.text))
+                ON CONFLICT (pipeline, name) DO UPDATE SET state = EXCLUDED.state
+                """)
+        }
+    }
+
     func commit(exitCode: Int32, reportJSON: String?) async throws {
         guard open else { return }
         open = false

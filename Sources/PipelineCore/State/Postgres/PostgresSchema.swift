@@ -73,6 +73,10 @@ enum PostgresSchema {
         Migration(version: 2, description: "sources remember the pipeline's fingerprint", statements: [
             "ALTER TABLE syndicate_sources ADD COLUMN fingerprint TEXT",
         ]),
+        // A feed whose pipeline and active set are unchanged is left as it is.
+        Migration(version: 3, description: "sinks remember their last feed", statements: [
+            "CREATE TABLE syndicate_sinks (pipeline TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (pipeline, name))",
+        ]),
     ]
 
     /// The first key of every advisory lock syndicate takes ('SYND'), so that its locks never

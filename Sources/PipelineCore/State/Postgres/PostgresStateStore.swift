@@ -227,6 +227,15 @@ public final class PostgresStateStore: StateStore {
         return states
     }
 
+    public func sinkStates(pipeline: String) async throws -> [String: SinkState] {
+        var states: [String: SinkState] = [:]
+        for row in try await rows("SELECT name, state FROM syndicate_sinks WHERE pipeline = \(pipeline)") {
+            let (name, state) = try row.decode((String, String).self)
+            states[name] = SinkState(text: state)
+        }
+        return states
+    }
+
     public func beginRun(pipeline: String, runID: String) async throws {
         // Temporary tables belong to the connection: what a killed run staged dies with it, and
         // two hosts never see each other's staging.

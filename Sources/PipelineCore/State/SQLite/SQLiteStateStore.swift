@@ -154,6 +154,10 @@ public final class SQLiteStateStore: StateStore {
             // The validators of a source hold only while the pipeline reads it the same way.
             try db.execute(sql: "ALTER TABLE sources ADD COLUMN fingerprint TEXT")
         }
+        migrator.registerMigration("v4: sinks remember their last feed") { db in
+            // A feed whose pipeline and active set are unchanged is left as it is.
+            try db.execute(sql: "CREATE TABLE sinks (pipeline TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (pipeline, name))")
+        }
         return migrator
     }
 
@@ -194,6 +198,16 @@ public final class SQLiteStateStore: StateStore {
                     lastAttempt: (row["last_attempt"] as String?).flatMap(RFC3339.parse),
                     lastSuccess: (row["last_success"] as String?).flatMap(RFC3339.parse),
                     lastError: row["last_error"], consecutiveFailures: row["consecutive_failures"], fingerprint: row["fingerprint"])
+            }
+            return states
+        }
+    }
+
+    public func sinkStates(pipeline: String) async throws -> [String: SinkState] {
+        try access { db in
+            var states: [String: SinkState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, state FROM sinks WHERE pipeline = ?", arguments: [pipeline]) {
+                states[row["name"]] = SinkState(text: row["state"])
             }
             return states
         }
@@ -519,6 +533,32 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         try store.access { db in
             try String.fetchOne(db, sql: "SELECT MAX(date_posted) FROM postings WHERE pipeline = ? AND active = 1", arguments: [plan.pipeline])
         }.flatMap(RFC3339.parse)
+    }
+
+    func activeDigest() async throws -> String {
+        try store.access { db in
+            // Order-free (a sum of each posting's hash), so that the table is read as it is laid
+            // out rather than through the index in id order.
+            let rows = try RawStatement(db, sql: "SELECT id, hash FROM postings WHERE pipeline = ? AND active = 1")
+            defer { rows.reset() }
+            rows.bind(1, plan.pipeline)
+            var high: UInt64 = 0, low: UInt64 = 0, count = 0
+            while try rows.step() {
+                let hash = ContentHash(bytes: rows.bytes(0) + [0] + rows.bytes(1))
+                high &+= hash.high
+                low &+= hash.low
+                count += 1
+            }
+            return "\(count)-\(String(high, radix: 16))\(String(low, radix: 16))"
+        }
+    }
+
+    func recordSinks(_ states: [String: SinkState]) async throws {
+        try store.access { db in
+            for (name, state) in states {
+                try db.execute(sql: "INSERT OR REPLACE INTO sinks (pipeline, name, state) VALUES (?, ?, ?)", arguments: [plan.pipeline, name, state.text])
+            }
+        }
     }
 
     func commit(exitCode: Int32, reportJSON: String?) async throws {

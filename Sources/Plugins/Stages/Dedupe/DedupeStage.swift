@@ -106,6 +106,12 @@ public final class DedupeStage: Stage {
         }
         let runCount = signatures.count
         let ranks = sourceRanks(run)
+        // Nothing new this run (every source unchanged, or empty): the earlier postings were
+        // compared with each other when they came, and reading them all again finds nothing.
+        guard runCount > 0 else {
+            state.withLock { $0.counters = ["total": 0] }
+            return []
+        }
         if acrossRuns, let earlier = run.earlierPostings {
             // An id this run staged again is the same posting, not a duplicate: it only tells
             // when that posting was first seen.
