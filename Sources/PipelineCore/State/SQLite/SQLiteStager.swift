@@ -10,10 +10,14 @@ extension SQLiteStateStore {
         let known: RawStatement
         let record: RawStatement
         let staged: RawStatement
+        /// The pipeline had no postings when the run began: every posting is new, and the
+        /// lookup (a B-tree probe per posting, on the path every source waits on) is skipped.
+        let fresh: Bool
 
-        init(_ db: Database, pipeline: String) throws {
+        init(_ db: Database, pipeline: String, fresh: Bool) throws {
             self.db = db
             self.pipeline = pipeline
+            self.fresh = fresh
             known = try RawStatement(db, sql: "SELECT hash, record, active, missing_runs FROM postings WHERE pipeline = ? AND id = ?")
             record = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
             staged = try RawStatement(db, sql: """
@@ -31,7 +35,7 @@ extension SQLiteStateStore {
             var number: Int64?
             known.bind(1, pipeline)
             known.bind(2, id)
-            if try known.step() {
+            if !fresh, try known.step() {
                 if known.column(0, equals: hash), !known.isNull(1) {
                     number = known.int(1)
                     change = (known.int(2) == 1 && known.int(3) == 0) ? .unchanged : .returning

@@ -29,7 +29,7 @@ extension SQLiteStateStore {
         return try transaction { db in
             guard try db.tableExists("staged", in: "temp") else { return 0 }
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
-            let stager = try Stager(db, pipeline: pipeline)
+            let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline))
             let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, change, source FROM staged WHERE id = ? ORDER BY rowid")
             let records = try RecordReader(db)
             let activeRow = try RawStatement(db, sql: "SELECT record, source FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The default state store: one SQLite file beside the pipeline (WAL mode, schema versioned with
 /// migrations). Every pipeline's rows are keyed by its name, so pipelines may share a file.
@@ -15,6 +16,12 @@ public final class SQLiteStateStore: StateStore {
     /// Below this many postings a sink reads its records in feed order directly; from it on,
     /// in storage order through `BucketReorder`.
     let reorderThreshold: Int
+    /// Pipelines whose run began with no postings at all (a first run): see `Stager.fresh`.
+    private let freshPipelines = Mutex<Set<String>>([])
+
+    func isFresh(_ pipeline: String) -> Bool {
+        freshPipelines.withLock { $0.contains(pipeline) }
+    }
 
     /// Opens (creating and migrating if needed) the store at `url`; nil opens an in-memory store.
     public convenience init(url: URL?) throws {
@@ -224,6 +231,8 @@ public final class SQLiteStateStore: StateStore {
                     """, arguments: [last, pipeline, pipeline])
             }
             let last = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(n), 0) FROM records") ?? 0
+            let empty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM postings WHERE pipeline = ?)", arguments: [pipeline]) ?? false
+            freshPipelines.withLock { if empty { $0.insert(pipeline) } else { $0.remove(pipeline) } }
             try db.execute(sql: "INSERT OR REPLACE INTO open_runs (pipeline, run_id, last_record) VALUES (?, ?, ?)", arguments: [pipeline, runID, last])
             try db.execute(sql: """
                 DROP TABLE IF EXISTS temp.staged;
@@ -249,7 +258,7 @@ public final class SQLiteStateStore: StateStore {
     public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
         guard !postings.isEmpty else { return }
         try transaction { db in
-            let stager = try Stager(db, pipeline: pipeline)
+            let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline))
             for posting in postings { try stager.stage(posting) }
         }
     }
@@ -537,16 +546,20 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
 
     func activeDigest() async throws -> String {
         try store.access { db in
-            // Order-free (a sum of each posting's hash), so that the table is read as it is laid
-            // out rather than through the index in id order.
-            let rows = try RawStatement(db, sql: "SELECT id, hash FROM postings WHERE pipeline = ? AND active = 1")
+            // The stored hash is the record's (whose JSON holds the id), so their sum is the set's
+            // digest: order-free, so that the table is read as it is laid out, and nothing to
+            // hash again per posting.
+            let rows = try RawStatement(db, sql: "SELECT hash FROM postings WHERE pipeline = ? AND active = 1")
             defer { rows.reset() }
             rows.bind(1, plan.pipeline)
             var high: UInt64 = 0, low: UInt64 = 0, count = 0
             while try rows.step() {
-                let hash = ContentHash(bytes: rows.bytes(0) + [0] + rows.bytes(1))
-                high &+= hash.high
-                low &+= hash.low
+                rows.withBytes(0) { hash in
+                    var lanes = (UInt64(0), UInt64(0))
+                    withUnsafeMutableBytes(of: &lanes) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: hash.prefix(16))) }
+                    high &+= lanes.0
+                    low &+= lanes.1 ^ UInt64(hash.count)
+                }
                 count += 1
             }
             return "\(count)-\(String(high, radix: 16))\(String(low, radix: 16))"
