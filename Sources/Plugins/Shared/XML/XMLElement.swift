@@ -28,7 +28,14 @@ public final class XMLElement {
     /// Attributes (namespace declarations excluded).
     public let attributes: [Attribute]
     /// Children in document order.
-    public internal(set) var children: [Node] = []
+    public var children: [Node] {
+        if let leafText { return [.text(leafText)] }
+        return nodes
+    }
+    /// The children, but for the commonest element of all: one text and nothing else (a title,
+    /// a link, a date), kept in `leafText` without an array of its own.
+    private var nodes: [Node] = []
+    private var leafText: String?
     /// The line the element starts on.
     public let line: Int
 
@@ -40,19 +47,32 @@ public final class XMLElement {
         self.line = line
     }
 
+    /// Appends a child (the parser builds the tree with it).
+    func append(_ node: Node) {
+        if case .text(let text) = node, leafText == nil, nodes.isEmpty {
+            leafText = text
+            return
+        }
+        if let leafText {
+            nodes.append(.text(leafText))
+            self.leafText = nil
+        }
+        nodes.append(node)
+    }
+
     /// Child elements.
     public var elements: [XMLElement] {
-        children.compactMap { if case .element(let e) = $0 { e } else { nil } }
+        nodes.compactMap { if case .element(let e) = $0 { e } else { nil } }
     }
 
     /// Whether any child is an element (without collecting them).
     public var hasElements: Bool {
-        children.contains { if case .element = $0 { true } else { false } }
+        nodes.contains { if case .element = $0 { true } else { false } }
     }
 
     /// The first child element with this local name (and namespace, when given).
     public func first(_ name: String, namespace: String? = nil) -> XMLElement? {
-        for case .element(let e) in children where e.name == name && (namespace == nil || e.namespace == namespace) {
+        for case .element(let e) in nodes where e.name == name && (namespace == nil || e.namespace == namespace) {
             return e
         }
         return nil
@@ -70,13 +90,18 @@ public final class XMLElement {
 
     /// The text of the element and all its descendants.
     public var text: String {
+        if let leafText { return leafText }
         var out = ""
         appendText(to: &out)
         return out
     }
 
     private func appendText(to out: inout String) {
-        for child in children {
+        if let leafText {
+            out += leafText
+            return
+        }
+        for child in nodes {
             switch child {
             case .text(let t): out += t
             case .element(let e): e.appendText(to: &out)
@@ -103,7 +128,7 @@ public final class XMLElement {
                 let attributeName = a.prefix.map { "\($0):\(a.name)" } ?? a.name
                 out += " \(attributeName)=\"\(escape(a.value, quotes: true))\""
             }
-            if e.children.isEmpty {
+            if e.nodes.isEmpty, e.leafText == nil {
                 out += " />"
             } else {
                 out += ">"

@@ -254,7 +254,7 @@ public final class XMLStreamParser {
         flushText()
         recordBytes += name.utf8.count + attrs.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
         let node = XMLElement(name: name, prefix: element.prefix, namespace: element.namespace, attributes: attrs, line: line)
-        if let parent = open.last { parent.children.append(.element(node)) }
+        if let parent = open.last { parent.append(.element(node)) }
         open.append(node)
         checkRecordSize()
     }
@@ -295,7 +295,7 @@ public final class XMLStreamParser {
         guard !pendingText.isEmpty else { return }
         if let parent = open.last {
             let text = String(decoding: pendingText, as: UTF8.self)
-            parent.children.append(.text(Self.hasC1(pendingText) ? Self.decodeC1(text) : text))
+            parent.append(.text(Self.hasC1(pendingText) ? Self.decodeC1(text) : text))
         }
         pendingText.removeAll(keepingCapacity: true)
     }
