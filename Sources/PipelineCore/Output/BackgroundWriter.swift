@@ -21,17 +21,20 @@ import Glibc
 /// try writer.drain()          // every buffer written, or the first failure thrown
 /// ```
 final class BackgroundWriter: @unchecked Sendable {
-    // @unchecked: the queue serializes the writes; the failure is behind a mutex and the
-    // semaphore is thread-safe.
+    // @unchecked: the queue serializes the writes; the shared state is a mutex and a semaphore.
     private let queue = DispatchQueue(label: "syndicate.background-writer")
-    private let slots: DispatchSemaphore
-    private let depth: Int
-    private let failure = Mutex<String?>(nil)
+    /// What the queued writes share with the writer. They hold this, never the writer itself,
+    /// so that the writer's deinit (which waits for them) never runs on the queue.
+    private final class Shared: Sendable {
+        let slots: DispatchSemaphore
+        let failure = Mutex<String?>(nil)
+        init(depth: Int) { slots = DispatchSemaphore(value: depth) }
+    }
+    private let shared: Shared
 
     /// A writer that lets `depth` buffers wait.
     init(depth: Int = 8) {
-        self.depth = depth
-        slots = DispatchSemaphore(value: depth)
+        shared = Shared(depth: depth)
     }
 
     deinit {
@@ -43,12 +46,12 @@ final class BackgroundWriter: @unchecked Sendable {
     func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         try check()
         guard !bytes.isEmpty else { return }
-        slots.wait()
-        queue.async { [self] in
-            defer { slots.signal() }
-            guard failure.withLock({ $0 == nil }) else { return }
+        shared.slots.wait()
+        queue.async { [shared] in
+            defer { shared.slots.signal() }
+            guard shared.failure.withLock({ $0 == nil }) else { return }
             if let problem = Self.writeAll(fd, bytes) {
-                failure.withLock { if $0 == nil { $0 = "cannot write \(path): \(problem)" } }
+                shared.failure.withLock { if $0 == nil { $0 = "cannot write \(path): \(problem)" } }
             }
         }
     }
@@ -60,7 +63,7 @@ final class BackgroundWriter: @unchecked Sendable {
     }
 
     private func check() throws {
-        if let message = failure.withLock({ $0 }) { throw SourceError(message) }
+        if let message = shared.failure.withLock({ $0 }) { throw SourceError(message) }
     }
 
     /// Writes the whole buffer; the system's reason when it cannot.
