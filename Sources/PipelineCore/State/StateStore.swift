@@ -114,7 +114,7 @@ public enum StateStoreError: Error, Sendable, CustomStringConvertible {
 
 /// What a store remembers of a source between runs.
 public struct SourceState: Sendable, Codable, Hashable {
-    /// The last response's ETag.
+    /// The last response's ETag; for a `path:` source, the file's `FileValidator`.
     public var etag: String?
     /// The last response's Last-Modified.
     public var lastModified: String?
