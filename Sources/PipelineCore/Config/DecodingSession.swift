@@ -10,6 +10,8 @@ final class DecodingSession {
     let environment: [String: String]
     let checkFiles: Bool
     private(set) var diagnostics: [Diagnostic] = []
+    /// The environment variables the file's values name (`${VAR}`), for its fingerprint.
+    var variables: Set<String> = []
     /// Keys read from each mapping node (by its position), for unknown-key detection.
     var accessed: [MarkKey: Set<String>] = [:]
 

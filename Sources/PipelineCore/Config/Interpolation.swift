@@ -5,7 +5,10 @@
 /// ```
 public enum Interpolation {
     /// Expands the variables of `text`; an unset variable without a default is an error.
-    public static func expand(_ text: String, environment: [String: String]) throws(ConfigValueError) -> String {
+    /// `referenced` is told each variable's name as it is read.
+    public static func expand(
+        _ text: String, environment: [String: String], referenced: ((String) -> Void)? = nil
+    ) throws(ConfigValueError) -> String {
         guard text.contains("$") else { return text }
         var out = ""
         let chars = Array(text)
@@ -42,6 +45,7 @@ public enum Interpolation {
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                 throw ConfigValueError("'${\(body)}' is not a variable reference; names are letters, digits and '_'", offset: i)
             }
+            referenced?(name)
             if let value = environment[name], !value.isEmpty {
                 out += value
             } else if let fallback {

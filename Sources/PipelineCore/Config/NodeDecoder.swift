@@ -272,7 +272,7 @@ struct NodeSingleValueContainer: SingleValueDecodingContainer {
             return nil
         }
         do {
-            return try Interpolation.expand(scalar.string, environment: session.environment)
+            return try Interpolation.expand(scalar.string, environment: session.environment) { session.variables.insert($0) }
         } catch {
             session.error(error.message, at: scalar.mark, offset: error.offset + decoder.node.quoteOffset)
             return nil

@@ -71,7 +71,7 @@ public struct PipelineLoader: Sendable {
                 message: "a pipeline file is a mapping with version, name, sources, stages and sinks")])
         }
         var pipeline = build(top, session: session, url: url)
-        pipeline?.fingerprint = PipelineFingerprint.make(text: text, environment: environment)
+        pipeline?.fingerprint = PipelineFingerprint.make(text: text, variables: session.variables, environment: environment)
         let errors = session.diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty, let pipeline else {
             throw ConfigErrors(diagnostics: session.diagnostics.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) })

@@ -7,10 +7,16 @@ import Glibc
 /// the same text means the same file, unchanged. What a `path:` source's read is conditional on,
 /// and how a run knows that a published feed is still the one it wrote.
 public enum FileValidator {
-    /// The validator of an open file.
-    public static func of(descriptor: Int32) -> String? {
+    /// The validator of an open file; nil when it changed less than `settled` seconds ago (it
+    /// may still be being written, within one tick of the file system's clock).
+    public static func of(descriptor: Int32, settled: Int = 0) -> String? {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return nil }
+        if settled > 0 {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            guard Int(now.tv_sec) - Int(info.st_mtim.tv_sec) >= settled else { return nil }
+        }
         return text(info)
     }
 
@@ -19,15 +25,6 @@ public enum FileValidator {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return text(info)
-    }
-
-    /// Whether the open file changed less than `seconds` ago (it may still be being written).
-    static func changedRecently(descriptor: Int32, seconds: Int) -> Bool {
-        var info = stat()
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        guard fstat(descriptor, &info) == 0 else { return true }
-        return Int(now.tv_sec) - Int(info.st_mtim.tv_sec) < seconds
     }
 
     private static func text(_ info: stat) -> String {

@@ -86,8 +86,7 @@ public struct FileByteStream: ByteStream {
         // A file modified in the last seconds may still be being written, within one tick of
         // the file system's clock and at the same size: like git's "racily clean" entries, it
         // gets no validator, and the next run reads it in full.
-        let descriptor = handle.fileDescriptor
-        validator = FileValidator.changedRecently(descriptor: descriptor, seconds: Self.settledSeconds) ? nil : FileValidator.of(descriptor: descriptor)
+        validator = FileValidator.of(descriptor: handle.fileDescriptor, settled: Self.settledSeconds)
     }
 
     public mutating func next() async throws -> [UInt8]? {

@@ -139,8 +139,7 @@ public final class FeedOutput {
 
     /// Appends bytes.
     public func write(_ bytes: [UInt8]) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= flushThreshold { try flush() }
+        try write(bytes[...])
     }
 
     /// Appends bytes that are part of a larger buffer.

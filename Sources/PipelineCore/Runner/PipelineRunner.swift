@@ -236,22 +236,17 @@ public struct PipelineRunner: Sendable {
         var sinksFailedAlone = 0
         var failure: String?
         let newest = try? await transaction.newestDatePosted()
-        // Each sink's feed begun (or its error), in file order.
-        var publications: [Result<SinkPublication, any Error>] = []
+        // Each sink's feed begun (or its error, or left as it was), in file order.
+        var publications: [SinkRun] = []
         var setUp: [Duration] = []
-        // A feed that would come out as it is stays as it is: the same pipeline and active set as
-        // when it was written, and the file at its target untouched since (see `SinkState`).
+        // A feed that would come out as it is stays as it is (`unchangedFeed`).
         let digest = options.dryRun || pipeline.fingerprint.isEmpty ? nil : try? await transaction.activeDigest()
-        var unchanged: [Int: SinkState] = [:]
         for spec in pipeline.sinks {
             let clock = ContinuousClock.now
             do {
                 if !options.dryRun { AtomicFile.removeStaleTemporaries(of: spec.settings.path.url) }
-                if !options.reread, let digest, spec.sink.filePerPosting == nil, let previous = sinkStates[spec.name],
-                   previous.fingerprint == pipeline.fingerprint, previous.activeDigest == digest,
-                   FileValidator.of(path: spec.settings.path.url.path) == previous.file {
-                    unchanged[publications.count] = previous
-                    publications.append(.failure(LeftAsItWas()))
+                if let previous = unchangedFeed(spec, sinkStates[spec.name], digest: digest) {
+                    publications.append(.unchanged(previous))
                     setUp.append(ContinuousClock.now - clock)
                     continue
                 }
@@ -269,9 +264,9 @@ public struct PipelineRunner: Sendable {
                     out = try FeedOutput(
                         file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz", metadata: metadata, newest: newest)
                 }
-                publications.append(.success(try SinkPublication(spec: spec, writer: spec.sink.makeWriter(), out: out)))
+                publications.append(.writing(try SinkPublication(spec: spec, writer: spec.sink.makeWriter(), out: out)))
             } catch {
-                publications.append(.failure(error))
+                publications.append(.failed(error))
             }
             setUp.append(ContinuousClock.now - clock)
         }
@@ -280,13 +275,13 @@ public struct PipelineRunner: Sendable {
         var readShare = [Duration](repeating: .zero, count: publications.count)
         var groups: [FeedOrder: [Int]] = [:], orders: [FeedOrder] = []
         for (index, publication) in publications.enumerated() {
-            guard case .success(let p) = publication, !p.done else { continue }
+            guard let p = publication.writing, !p.done else { continue }
             let order = p.spec.settings.sort ?? .default
             if groups[order] == nil { orders.append(order) }
             groups[order, default: []].append(index)
         }
         for order in orders {
-            let members = (groups[order] ?? []).compactMap { try? publications[$0].get() }
+            let members = (groups[order] ?? []).compactMap { publications[$0].writing }
             let limits = members.map(\.readLimit)
             let readLimit = limits.contains(where: { $0 == nil }) ? nil : limits.compactMap { $0 }.max()
             let clock = ContinuousClock.now
@@ -314,18 +309,14 @@ public struct PipelineRunner: Sendable {
                 received: 0, written: 0, bytes: 0, durationSeconds: 0)
             var failed: (any Error)?
             var time = setUp[index] + readShare[index]
-            if let previous = unchanged[index] {
+            switch publication {
+            case .unchanged(let previous):
                 sinkReport.written = previous.written
                 sinkReport.bytes = previous.bytes
                 sinkReport.unchanged = true
-                sinkReport.durationSeconds = seconds(time)
-                report.sinks.append(sinkReport)
-                continue
-            }
-            switch publication {
-            case .failure(let error):
+            case .failed(let error):
                 failed = error
-            case .success(let p):
+            case .writing(let p):
                 p.end()
                 failed = p.error
                 time += p.elapsed
@@ -383,6 +374,16 @@ public struct PipelineRunner: Sendable {
                 _ = finish(&report, status: .failed, code: ExitStatus.failed, failure: "sink '\(report.sinks[index].name)' could not be published: \(Self.describe(error))")
             }
         }
+    }
+
+    /// The state of a sink's feed when it would come out as it is: the same pipeline and active
+    /// set as when it was written, and the file at its target untouched since (see `SinkState`).
+    private func unchangedFeed(_ spec: Pipeline.SinkSpec, _ previous: SinkState?, digest: String?) -> SinkState? {
+        guard !options.reread, let digest, spec.sink.filePerPosting == nil, let previous,
+              previous.fingerprint == pipeline.fingerprint, previous.activeDigest == digest,
+              FileValidator.of(path: spec.settings.path.url.path) == previous.file
+        else { return nil }
+        return previous
     }
 
     /// What each feed this run wrote will be once renamed into place, for the next run to know it.
@@ -525,9 +526,20 @@ extension RunReport {
     }
 }
 
-/// Stands in for the publication of a sink whose feed is left as it was (reported from the
-/// state that says so, never as an error).
-private struct LeftAsItWas: Error {}
+/// What becomes of one sink's feed in a run.
+private enum SinkRun {
+    /// Being written.
+    case writing(SinkPublication)
+    /// Could not be begun.
+    case failed(any Error)
+    /// Left as it was: nothing it shows changed (the state it was written with).
+    case unchanged(SinkState)
+
+    var writing: SinkPublication? {
+        if case .writing(let publication) = self { return publication }
+        return nil
+    }
+}
 
 /// The outcomes of the source tasks, written once each from their own task.
 final class OutcomeBox: Sendable {
