@@ -53,6 +53,8 @@ let package = Package(
             dependencies: [
                 "PipelineCore", "CLibXML2",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                // Dedupe's scratch database (SQLite through the state store's statements).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Stages/Normalize/Resources"), .copy("Stages/Enrich/Skills")],
             swiftSettings: releaseSettings

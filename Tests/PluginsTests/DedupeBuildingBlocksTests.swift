@@ -55,12 +55,31 @@ struct DedupeBuildingBlocksTests {
         #expect(SimHash(text: "").value == 0)
     }
 
-    @Test("a signature gives back the id it was made with, whatever its form", arguments: [
+    @Test("a signature gives back the id it was made with, whatever its form, also from its store", arguments: [
         "00ab34cd56ef7890", "ffffffffffffffff", "0000000000000000", "00AB34CD56EF7890", "+0ab34cd56ef7890", "acme-42", "",
     ])
-    func idRoundTrip(id: String) {
-        let signature = DedupeSignature(JobPosting(id: id), id: id, firstSeen: .now, earlier: false, sourceRank: 0)
+    func idRoundTrip(id: String) throws {
+        let signature = DedupeSignature(JobPosting(id: id), id: id, firstSeen: .now, earlier: false, sourceRank: 3)
         #expect(signature.id == id)
         #expect(DedupeSignature.IDKey(id) == signature.idKey)
+        let store = try SignatureStore()
+        let other = DedupeSignature(JobPosting(id: "x"), id: "x", firstSeen: .now, earlier: false, sourceRank: 0)
+        try store.append([other, signature])
+        let standings = try store.standings([1, 0])
+        #expect(standings.map(\.id) == [id, "x"])
+        #expect(standings[0].sourceRank == 3)
+        // The same id seen in an earlier run is found, in either form.
+        #expect(try store.sawEarlier(id: id, firstSeen: 0))
+        #expect(try store.standings([1])[0].firstSeen == 0)
+        #expect(try !store.sawEarlier(id: id + "0", firstSeen: 0))
+    }
+
+    @Test("the scratch database of the signatures is removed with its store")
+    func scratchRemoved() throws {
+        var store: SignatureStore? = try SignatureStore()
+        let path = try #require(store?.scratchPath)
+        #expect(FileManager.default.fileExists(atPath: path))
+        store = nil
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

@@ -180,6 +180,22 @@ struct DedupeStageTests {
         #expect(third.out.map { $0["id"] } == [firstID])
     }
 
+    @Test("clusters merged in parts come out as merged at once")
+    func mergedInParts() async throws {
+        // 25 jobs, each listed by both sources at its own URL.
+        let a = (0..<25).map { Self.line("a\($0)", url: "https://acme.example/jobs/\($0)", description: Self.description($0)) }
+        let b = (0..<25).map { Self.line("b\($0)", url: "https://acme.example/jobs/\($0)", description: Self.description($0)) }
+        let whole = try await Self.run(a: a, b: b)
+        DedupeStage.mergeBatch.store(2, ordering: .relaxed)
+        defer { DedupeStage.mergeBatch.store(DedupeStage.defaultMergeBatch, ordering: .relaxed) }
+        let parts = try await Self.run(a: a, b: b)
+        #expect(Self.counts(whole.report)["total"] == 25)
+        #expect(Self.counts(parts.report) == Self.counts(whole.report))
+        #expect(parts.out == whole.out)
+        #expect(parts.out.count == 25)
+        #expect(parts.out.allSatisfy { Self.duplicates($0).count == 1 })
+    }
+
     @Test("an earlier posting absorbed by an older one leaves the active set as a duplicate")
     func earlierPostingAbsorbed() async throws {
         // Run 1 has no dedupe-worthy pair (different cities); run 2 corrects b1's city.

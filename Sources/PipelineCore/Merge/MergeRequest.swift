@@ -6,7 +6,7 @@
 /// few numbers per posting in memory, whatever the size of the run.
 ///
 /// ```swift
-/// run.requestMerges([MergeRequest(survivor: "9f86d081884c7d65", absorbed: ["2c26b46b68ffc68f"], prefer: ["partner"])])
+/// try await run.merge([MergeRequest(survivor: "9f86d081884c7d65", absorbed: ["2c26b46b68ffc68f"], prefer: ["partner"])])
 /// ```
 public struct MergeRequest: Sendable, Hashable {
     /// The id of the posting that stays: staged in this run, or active from an earlier one. When

@@ -36,6 +36,7 @@ public final class RunContext: Sendable {
         var rejectsHandle: FileHandle?
         var rejectsWriteFailed = false
         var merges: [MergeRequest] = []
+        var merger: (@Sendable ([MergeRequest]) async throws -> Void)?
     }
 
     /// Creates the context; rejects go to `rejectsFile` (created on the first reject) when given.
@@ -85,12 +86,25 @@ public final class RunContext: Sendable {
         logger.debug("source '\(source)': \(message)")
     }
 
-    /// Asks for postings to be merged when the run is applied (dedupe's findings).
-    public func requestMerges(_ requests: [MergeRequest]) {
-        state.withLock { $0.merges.append(contentsOf: requests) }
+    /// Merges postings (dedupe's findings) among those the run staged and the active ones, from
+    /// a stage's `finish`, when every source has ended. A stage with many may call it in parts,
+    /// so that they are never all in memory: each request stands on its own. Outside a run
+    /// (no state store has been attached), they are kept for `takeMergeRequests`.
+    public func merge(_ requests: [MergeRequest]) async throws {
+        guard !requests.isEmpty else { return }
+        let merger = state.withLock { s in
+            if s.merger == nil { s.merges.append(contentsOf: requests) }
+            return s.merger
+        }
+        try await merger?(requests)
     }
 
-    /// The merges asked for so far, handed over once.
+    /// Sends every later `merge` to `merger` (the runner's state store).
+    public func attachMerger(_ merger: @escaping @Sendable ([MergeRequest]) async throws -> Void) {
+        state.withLock { $0.merger = merger }
+    }
+
+    /// The merges asked for outside a run, handed over once.
     public func takeMergeRequests() -> [MergeRequest] {
         state.withLock { s in
             defer { s.merges = [] }

@@ -132,6 +132,17 @@ public struct PipelineRunner: Sendable {
             }
             try Task.checkCancellation()
             // Stages that held postings back release them now, through the stages after them.
+            // What dedupe finds is merged in the store, where every staged record is, as it is
+            // found (its time counts as the stage's). Every source has ended by now: what a
+            // failed one staged is not merged into anything, so that its failure cannot take
+            // another source's posting.
+            let failed = Set(pipeline.sources.indices.compactMap { i -> String? in
+                if case .failed = outcomes.all[i].result { return pipeline.sources[i].name }
+                return nil
+            })
+            context.attachMerger { [store, name = pipeline.name] requests in
+                try await store.merge(requests, pipeline: name, failedSources: failed)
+            }
             for index in pipeline.stages.indices {
                 let clock = ContinuousClock.now
                 let held = try await pipeline.stages[index].stage.finish(run: context)
@@ -141,20 +152,6 @@ public struct PipelineRunner: Sendable {
                 try await store.stage(out, pipeline: pipeline.name, runID: runID)
                 let counters = pipeline.stages[index].stage.counters
                 if !counters.isEmpty { stageReports[index].counts = counters }
-                // What dedupe found is merged in the store, where every staged record is; the
-                // time counts as the stage's.
-                let merges = context.takeMergeRequests()
-                if !merges.isEmpty {
-                    let clock = ContinuousClock.now
-                    // Every source has ended by now: what a failed one staged is not merged
-                    // into anything, so that its failure cannot take another source's posting.
-                    let failed = Set(pipeline.sources.indices.compactMap { i -> String? in
-                        if case .failed = outcomes.all[i].result { return pipeline.sources[i].name }
-                        return nil
-                    })
-                    try await store.merge(merges, pipeline: pipeline.name, failedSources: failed)
-                    stageReports[index].durationSeconds += seconds(since: clock)
-                }
             }
         } catch is CancellationError {
         } catch {
@@ -555,3 +552,4 @@ final class OutcomeBox: Sendable {
 
     var all: [PipelineRunner.SourceOutcome] { values.withLock { $0 } }
 }
+

@@ -29,7 +29,8 @@ public protocol StateStore: Sendable {
     /// Collapses the staged (and earlier active) postings each request names into its survivor,
     /// merged by `PostingMerge`; postings a request names that are neither staged nor active
     /// (a later stage dropped them) are left out, and so is what `failedSources` staged (the run
-    /// will not use it). Returns how many postings were merged away.
+    /// will not use it). A run may call it several times, each with other clusters. Returns how
+    /// many postings were merged away.
     @discardableResult
     func merge(_ requests: [MergeRequest], pipeline: String, failedSources: Set<String>) async throws -> Int
     /// Opens the run's transaction and applies the run in it: merges what the successful sources

@@ -4,13 +4,14 @@ import GRDB
 // copied it once more. Profiles of 500,000-posting runs put that above the SQLite work itself.
 import GRDBSQLite
 
-/// A prepared statement of GRDB's, driven through SQLite's C API for the per-posting loops.
-struct RawStatement {
+/// A prepared statement of GRDB's, driven through SQLite's C API for the per-posting loops
+/// (the state store's, and the scratch tables of stages, in this package).
+package struct RawStatement {
     let handle: OpaquePointer
     let connection: OpaquePointer?
 
     /// Wraps a cached statement of `db`; GRDB keeps it alive as long as the connection.
-    init(_ db: Database, sql: String) throws {
+    package init(_ db: Database, sql: String) throws {
         let statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
@@ -19,7 +20,7 @@ struct RawStatement {
     }
 
     /// Binds text, or null.
-    func bind(_ index: Int32, _ text: String?) {
+    package func bind(_ index: Int32, _ text: String?) {
         guard var text else {
             sqlite3_bind_null(handle, index)
             return
@@ -30,7 +31,7 @@ struct RawStatement {
     }
 
     /// Binds UTF-8 bytes as text.
-    func bind(_ index: Int32, utf8 bytes: [UInt8]) {
+    package func bind(_ index: Int32, utf8 bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             // An empty buffer may have no address; SQLite reads no byte of a zero length.
             let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer<CChar>(bitPattern: 1)
@@ -39,19 +40,29 @@ struct RawStatement {
     }
 
     /// Binds bytes as a blob.
-    func bind(_ index: Int32, blob bytes: [UInt8]) {
+    package func bind(_ index: Int32, blob bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Self.transient)
         }
     }
 
     /// Binds an integer.
-    func bind(_ index: Int32, _ value: Int64) {
+    package func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)
     }
 
+    /// Binds a floating-point number.
+    package func bind(_ index: Int32, _ value: Double) {
+        sqlite3_bind_double(handle, index, value)
+    }
+
+    /// Binds null.
+    package func bindNull(_ index: Int32) {
+        sqlite3_bind_null(handle, index)
+    }
+
     /// Runs the statement one step: true when it produced a row, false when it is done.
-    func step() throws -> Bool {
+    package func step() throws -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -62,37 +73,37 @@ struct RawStatement {
     }
 
     /// Runs a statement that returns no rows, and makes it ready for the next bindings.
-    func execute() throws {
+    package func execute() throws {
         defer { sqlite3_reset(handle) }
         _ = try step()
     }
 
     /// Makes it ready for the next bindings.
-    func reset() {
+    package func reset() {
         sqlite3_reset(handle)
     }
 
     /// The current row's column as bytes (text or blob), without an intermediate String.
-    func bytes(_ column: Int32) -> [UInt8] {
+    package func bytes(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let base = sqlite3_column_blob(handle, column) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: base, count: count))
     }
 
     /// The current row's column as bytes, lent to `body` without a copy (valid only inside it).
-    func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    package func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let base = sqlite3_column_blob(handle, column) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         return try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
     /// The current row's column as text.
-    func text(_ column: Int32) -> String {
+    package func text(_ column: Int32) -> String {
         String(decoding: bytes(column), as: UTF8.self)
     }
 
     /// Whether the current row's column holds exactly `bytes`.
-    func column(_ column: Int32, equals bytes: [UInt8]) -> Bool {
+    package func column(_ column: Int32, equals bytes: [UInt8]) -> Bool {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count == bytes.count else { return false }
         guard count > 0, let base = sqlite3_column_blob(handle, column) else { return true }
@@ -102,12 +113,27 @@ struct RawStatement {
     }
 
     /// The current row's column as an integer.
-    func int(_ column: Int32) -> Int64 {
+    package func int(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
     }
 
+    /// The current row's column as a floating-point number.
+    package func double(_ column: Int32) -> Double {
+        sqlite3_column_double(handle, column)
+    }
+
+    /// Whether the current row's column holds an integer.
+    package func isInteger(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_INTEGER
+    }
+
+    /// How many rows the last statement of the connection changed.
+    package var changes: Int {
+        connection.map { Int(sqlite3_changes($0)) } ?? 0
+    }
+
     /// Whether the current row's column is null.
-    func isNull(_ column: Int32) -> Bool {
+    package func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(handle, column) == SQLITE_NULL
     }
 

@@ -4,21 +4,18 @@ import GRDB
 extension SQLiteStateStore {
     public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {
         try access { db in
-            // The small rows first, sorted by record number; then each record by its number, in
-            // that order: reads front to back, and no sort ever holds the records themselves.
-            struct Row { var id: String; var firstSeen: Date; var record: Int64 }
-            var rows: [Row] = []
+            // In record-number order, so that the records are read front to back; each is read
+            // while the list is stepped, so that nothing per posting is held (a million earlier
+            // postings' rows were 60 MB).
             let list = try RawStatement(db, sql: """
                 SELECT id, first_seen, record FROM postings WHERE pipeline = ? AND active = 1 AND record IS NOT NULL ORDER BY record
                 """)
+            defer { list.reset() }
             list.bind(1, pipeline)
-            while try list.step() {
-                rows.append(Row(id: list.text(0), firstSeen: RFC3339.parse(list.text(1)) ?? Date.distantPast, record: list.int(2)))
-            }
-            list.reset()
             let records = try RecordReader(db)
-            for row in rows {
-                try visit(EarlierPosting(id: row.id, firstSeen: row.firstSeen, stored: StoredPosting(json: records.bytes(row.record))))
+            while try list.step() {
+                let firstSeen = RFC3339.parse(list.text(1)) ?? Date.distantPast
+                try visit(EarlierPosting(id: list.text(0), firstSeen: firstSeen, stored: StoredPosting(json: records.bytes(list.int(2)))))
             }
         }
     }

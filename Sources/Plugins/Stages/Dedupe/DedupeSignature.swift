@@ -1,13 +1,12 @@
 import Foundation
 import PipelineCore
 
-/// What dedupe keeps of a posting: a few hashes and dates, so that a run of a million postings
-/// is compared in memory without holding the postings themselves.
-///
-/// Stored compactly (about 90 bytes a posting): hashes use 0 for "none", the date NaN, and the
-/// usual id — 16 hex digits — is kept as its number rather than as a string on the heap.
+/// What dedupe keeps of a posting: a few hashes and dates, written to its `SignatureStore` so
+/// that a run of a million postings is compared without holding the postings, or even their
+/// signatures, in memory.
 struct DedupeSignature: Sendable {
-    /// A posting id as a hashable value that needs no heap for the usual 16 hex digits.
+    /// A posting id as a hashable value that needs no heap for the usual 16 hex digits (the
+    /// store keeps those as an integer).
     struct IDKey: Hashable, Sendable {
         var bits: UInt64 = 0
         var text: String?
@@ -21,73 +20,71 @@ struct DedupeSignature: Sendable {
                 text = id
             }
         }
+
+        /// The id it was made from.
+        var id: String {
+            if let text { return text }
+            let digits = String(bits, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
     }
 
     /// The id, compactly.
     private(set) var idKey: IDKey
-    private var keys: (source: UInt64, url: UInt64, title: UInt64, place: UInt64, block: UInt64, simhash: UInt64) = (0, 0, 0, 0, 0, 0)
-    private var posted: Double = .nan
-    private var rank: Int32 = 0
-    private var hasSimhash = false
+    /// Source and source id (the first rule).
+    private(set) var sourceKey: UInt64?
+    /// The canonical URL, when it names one page rather than a site (the second rule).
+    private(set) var urlKey: UInt64?
+    /// The canonical title and the place on their own: two postings at one URL must not
+    /// disagree on them.
+    private(set) var titleKey: UInt64?
+    private(set) var placeKey: UInt64?
+    /// Company, canonical title, seniority and place together: the block the third rule
+    /// compares descriptions within.
+    private(set) var blockKey: UInt64?
+    /// SimHash of the description's words; nil without a description.
+    private(set) var simhash: UInt64?
+    /// When it was posted, in seconds since 1970.
+    private(set) var datePosted: Double?
+    /// Its source's place in the pipeline file, which breaks ties between postings seen and
+    /// posted at the same time.
+    private(set) var sourceRank: Int
     /// When a run first saw it, in seconds since 1970 (this run's start for a new posting).
     var firstSeen: Double
     /// Active from an earlier run and not staged in this one.
     var earlier: Bool
 
     /// The posting's id, which a merge request names.
-    var id: String {
-        if let text = idKey.text { return text }
-        let digits = String(idKey.bits, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-    /// Source and source id (the first rule).
-    var sourceKey: UInt64? { keys.source == 0 ? nil : keys.source }
-    /// The canonical URL, when it names one page rather than a site (the second rule).
-    var urlKey: UInt64? { keys.url == 0 ? nil : keys.url }
-    /// The canonical title and the place on their own: two postings at one URL must not
-    /// disagree on them.
-    var titleKey: UInt64? { keys.title == 0 ? nil : keys.title }
-    var placeKey: UInt64? { keys.place == 0 ? nil : keys.place }
-    /// Company, canonical title, seniority and place together: the block the third rule
-    /// compares descriptions within.
-    var blockKey: UInt64? { keys.block == 0 ? nil : keys.block }
-    /// SimHash of the description's words; nil without a description.
-    var simhash: UInt64? { hasSimhash ? keys.simhash : nil }
-    /// When it was posted, in seconds since 1970.
-    var datePosted: Double? { posted.isNaN ? nil : posted }
-    /// Its source's place in the pipeline file, which breaks ties between postings seen and
-    /// posted at the same time.
-    var sourceRank: Int { Int(rank) }
+    var id: String { idKey.id }
 
     /// Reads the keys of a normalized posting.
     init(_ posting: JobPosting, id: String, firstSeen: Date, earlier: Bool, sourceRank: Int) {
         idKey = IDKey(id)
-        rank = Int32(clamping: sourceRank)
+        self.sourceRank = sourceRank
         self.firstSeen = firstSeen.timeIntervalSince1970
         self.earlier = earlier
-        posted = posting.datePosted?.timeIntervalSince1970 ?? .nan
+        datePosted = posting.datePosted?.timeIntervalSince1970
         if let source = posting.source, let sourceID = posting.sourceID, !sourceID.isEmpty {
-            keys.source = Self.hash([source, sourceID])
+            sourceKey = Self.hash([source, sourceID])
         }
         if let url = posting.url, Self.namesOnePage(url) {
-            keys.url = Self.hash([url])
+            urlKey = Self.hash([url])
         }
         let title = posting.titleCanonical.flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        keys.title = title.map { Self.hash([$0]) } ?? 0
+        titleKey = title.map { Self.hash([$0]) }
         let place = Self.place(posting.location)
-        keys.place = place.map { Self.hash([$0]) } ?? 0
+        placeKey = place.map { Self.hash([$0]) }
         let company = posting.company.map(CompanyName.key) ?? ""
         if let title, let place, !company.isEmpty {
             // A title that names no level is most often a mid-level job's ("Back-End Developer"
             // beside "Intermediate Back-End Developer"); other levels stay apart.
-            keys.block = Self.hash([company, title, (posting.seniority ?? .mid).rawValue, place])
+            blockKey = Self.hash([company, title, (posting.seniority ?? .mid).rawValue, place])
         }
         let text = posting.descriptionText ?? ""
         // A few words are not a description to compare ("See website"); such postings are
         // matched by the date window instead.
         if text.utf8.count >= 40 {
-            keys.simhash = SimHash(text: text).value
-            hasSimhash = true
+            simhash = SimHash(text: text).value
         }
     }
 
@@ -109,10 +106,10 @@ struct DedupeSignature: Sendable {
         return tail != "/" && !tail.isEmpty
     }
 
-    /// A key's hash; never 0, which means "none".
+    /// A key's hash.
     static func hash(_ parts: [String]) -> UInt64 {
         var h = StableHash()
         for part in parts { h.add(part) }
-        return h.value == 0 ? 1 : h.value
+        return h.value
     }
 }

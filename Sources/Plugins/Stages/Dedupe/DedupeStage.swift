@@ -11,7 +11,8 @@ import Synchronization
 /// side has no description, posted within the date window. Postings pass through at once; the
 /// stage keeps a few hashes of each and, once the run has been read, asks the state store to
 /// merge each cluster: the earliest-seen posting keeps its id, gains the fields it lacks, and
-/// lists the others in `duplicates`.
+/// lists the others in `duplicates`. The hashes go to a scratch database in the temporary
+/// directory (`SignatureStore`), so memory does not grow with the run.
 ///
 /// ```yaml
 /// - type: dedupe
@@ -60,7 +61,8 @@ public final class DedupeStage: Stage {
     private let state = Mutex(State())
 
     struct State {
-        var signatures: [DedupeSignature] = []
+        /// Made with the first batch, handed to `finish` and dropped there.
+        var store: SignatureStore?
         var counters: [String: Int] = [:]
     }
 
@@ -95,65 +97,75 @@ public final class DedupeStage: Stage {
                 posting.id.map { DedupeSignature(posting, id: $0, firstSeen: started, earlier: false, sourceRank: ranks[posting.source ?? ""] ?? ranks.count) }
             }
         }
-        state.withLock { $0.signatures.append(contentsOf: signatures) }
+        let store = try state.withLock { s in
+            if s.store == nil { s.store = try SignatureStore() }
+            return s.store
+        }
+        try store?.append(signatures)
         return batch
     }
 
     public func finish(run: RunContext) async throws -> [JobPosting] {
-        var signatures = state.withLock { s in
-            defer { s.signatures = [] }
-            return s.signatures
+        let taken = state.withLock { s in
+            defer { s.store = nil }
+            return s.store
         }
-        let runCount = signatures.count
         let ranks = sourceRanks(run)
         // Nothing new this run (every source unchanged, or empty): the earlier postings were
         // compared with each other when they came, and reading them all again finds nothing.
-        guard runCount > 0 else {
+        guard let store = taken, store.count > 0 else {
             state.withLock { $0.counters = ["total": 0] }
             return []
         }
         if acrossRuns, let earlier = run.earlierPostings {
-            // An id this run staged again is the same posting, not a duplicate: it only tells
-            // when that posting was first seen.
-            var indexByID: [DedupeSignature.IDKey: Int32] = [:]
-            indexByID.reserveCapacity(runCount)
-            for (index, signature) in signatures.enumerated() where indexByID[signature.idKey] == nil {
-                indexByID[signature.idKey] = Int32(index)
-            }
+            var batch: [DedupeSignature] = []
             try await earlier.forEach { posting in
-                if let found = indexByID[DedupeSignature.IDKey(posting.id)] {
-                    let index = Int(found)
-                    // Its first version here, so that a second one the same source listed
-                    // again is merged into it, not the other way round.
-                    signatures[index].firstSeen = min(signatures[index].firstSeen, posting.firstSeen.timeIntervalSince1970)
-                } else {
-                    let stored = posting.stored.posting
-                    signatures.append(DedupeSignature(
-                        stored, id: posting.id, firstSeen: posting.firstSeen, earlier: true, sourceRank: ranks[stored.source ?? ""] ?? ranks.count))
+                // An id this run staged again is the same posting, not a duplicate: it only
+                // tells when that posting was first seen — its first version here, so that a
+                // second one the same source listed again is merged into it, not the other way.
+                if try store.sawEarlier(id: posting.id, firstSeen: posting.firstSeen.timeIntervalSince1970) { return }
+                let stored = posting.stored.posting
+                batch.append(DedupeSignature(
+                    stored, id: posting.id, firstSeen: posting.firstSeen, earlier: true, sourceRank: ranks[stored.source ?? ""] ?? ranks.count))
+                if batch.count >= 1024 {
+                    try store.append(batch)
+                    batch.removeAll(keepingCapacity: true)
                 }
             }
+            try store.append(batch)
         }
 
-        let found = finder.find(signatures)
+        let found = try finder.find(store)
         var requests: [MergeRequest] = []
         var counters = found.counts
-        for cluster in found.clusters {
-            let survivor = cluster.min { Self.seenBefore(signatures[$0], $0, signatures[$1], $1) } ?? cluster[0]
+        for index in 0..<found.count {
+            let cluster = found.cluster(index)
+            let members = try store.standings(cluster)
+            let survivor = members.indices.min { Self.seenBefore(members[$0], cluster[$0], members[$1], cluster[$1]) } ?? 0
             var absorbed: [String] = []
-            var seen: Set<String> = [signatures[survivor].id]
-            for member in cluster where seen.insert(signatures[member].id).inserted {
-                absorbed.append(signatures[member].id)
+            var seen: Set<String> = [members[survivor].id]
+            for member in members where seen.insert(member.id).inserted {
+                absorbed.append(member.id)
             }
-            if signatures[survivor].firstSeen < run.startedAt.timeIntervalSince1970 {
+            if members[survivor].firstSeen < run.startedAt.timeIntervalSince1970 {
                 counters["across_runs", default: 0] += cluster.count - 1
             }
-            requests.append(MergeRequest(survivor: signatures[survivor].id, absorbed: absorbed, prefer: prefer))
+            requests.append(MergeRequest(survivor: members[survivor].id, absorbed: absorbed, prefer: prefer))
+            // Merged in parts, so that a large run's requests are never all in memory.
+            if requests.count >= Self.mergeBatch.load(ordering: .relaxed) {
+                try await run.merge(requests)
+                requests.removeAll(keepingCapacity: true)
+            }
         }
-        counters["total"] = found.clusters.reduce(0) { $0 + $1.count - 1 }
-        run.requestMerges(requests)
+        try await run.merge(requests)
+        counters["total"] = found.absorbed
         state.withLock { $0.counters = counters }
         return []
     }
+
+    /// How many clusters go to the store at once (tests make it small).
+    static let mergeBatch = Atomic(defaultMergeBatch)
+    static let defaultMergeBatch = 10_000
 
     public var counters: [String: Int] {
         state.withLock { $0.counters }
@@ -162,7 +174,7 @@ public final class DedupeStage: Stage {
     /// The earliest seen first; then the earliest posted; then the source first in the file,
     /// and within a source the first read — so that the same postings give the same survivor
     /// on every run, however the sources interleave.
-    static func seenBefore(_ a: DedupeSignature, _ ia: Int, _ b: DedupeSignature, _ ib: Int) -> Bool {
+    static func seenBefore(_ a: SignatureStore.Standing, _ ia: Int, _ b: SignatureStore.Standing, _ ib: Int) -> Bool {
         if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
         let pa = a.datePosted ?? .infinity, pb = b.datePosted ?? .infinity
         if pa != pb { return pa < pb }

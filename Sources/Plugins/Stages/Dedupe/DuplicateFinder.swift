@@ -24,63 +24,80 @@ struct DuplicateFinder {
     /// neighbours, so one pathological key cannot make the run quadratic.
     var largestGroup = 1_000
 
-    /// What was found: the clusters (indices into the signatures; singletons left out), and
-    /// how many postings each way of matching merged.
+    /// What was found: the clusters (indices into the signatures; singletons left out), in
+    /// the order of their first members, and how many postings each way of matching merged.
     struct Result {
-        var clusters: [[Int]] = []
+        /// Every cluster's members, in one array: a million postings' clusters were as many
+        /// small arrays.
+        fileprivate var members: [Int32] = []
+        fileprivate var ranges: [Range<Int32>] = []
         /// `source_id`, `url`, `description` and `date_window`.
         var counts: [String: Int] = [:]
+
+        /// How many clusters there are.
+        var count: Int { ranges.count }
+
+        /// The members of cluster `index`, in the order they came.
+        func cluster(_ index: Int) -> [Int] {
+            members[Int(ranges[index].lowerBound)..<Int(ranges[index].upperBound)].map { Int($0) }
+        }
+
+        /// How many postings the clusters merge into others.
+        var absorbed: Int { members.count - ranges.count }
     }
 
-    func find(_ signatures: [DedupeSignature]) -> Result {
-        var sets = UnionFind(count: signatures.count)
+    /// Finds the clusters among the signatures of `store`; SQLite groups them by each rule's
+    /// key, so the finder holds one group at a time and the union-find (8 bytes a signature).
+    func find(_ store: SignatureStore) throws -> Result {
+        var sets = UnionFind(count: store.count)
         var result = Result()
         func count(_ name: String) { result.counts[name, default: 0] += 1 }
 
         if rules.contains(.sourceID) {
-            forEachGroup(signatures, key: \.sourceKey) { group in
-                comparePairs(signatures, group) { a, b in
-                    if sets.union(a, b) { count("source_id") }
+            try store.forEachGroup(sharing: .source) { group in
+                comparePairs(group) { a, b in
+                    if sets.union(a.index, b.index) { count("source_id") }
                 }
             }
         }
         if rules.contains(.url) {
-            forEachGroup(signatures, key: \.urlKey) { group in
-                comparePairs(signatures, group) { a, b in
-                    let x = signatures[a], y = signatures[b]
-                    guard Self.agree(x.titleKey, y.titleKey), Self.agree(x.placeKey, y.placeKey) else { return }
-                    if sets.union(a, b) { count("url") }
+            try store.forEachGroup(sharing: .url) { group in
+                comparePairs(group) { a, b in
+                    guard Self.agree(a.titleKey, b.titleKey), Self.agree(a.placeKey, b.placeKey) else { return }
+                    if sets.union(a.index, b.index) { count("url") }
                 }
             }
         }
         if rules.contains(.content) {
-            forEachGroup(signatures, key: \.blockKey) { group in
-                comparePairs(signatures, group) { a, b in
-                    let x = signatures[a], y = signatures[b]
-                    if let hx = x.simhash, let hy = y.simhash {
-                        if (hx ^ hy).nonzeroBitCount <= maxDistance, sets.union(a, b) { count("description") }
-                    } else if let dx = x.datePosted, let dy = y.datePosted, abs(dx - dy) <= dateWindow {
-                        if sets.union(a, b) { count("date_window") }
+            try store.forEachGroup(sharing: .block) { group in
+                comparePairs(group) { a, b in
+                    if let hx = a.simhash, let hy = b.simhash {
+                        if (hx ^ hy).nonzeroBitCount <= maxDistance, sets.union(a.index, b.index) { count("description") }
+                    } else if let dx = a.datePosted, let dy = b.datePosted, abs(dx - dy) <= dateWindow {
+                        if sets.union(a.index, b.index) { count("date_window") }
                     }
                 }
             }
         }
 
         // Members of sets of two or more, grouped by sorting on their root.
-        var grouped: [(root: Int, index: Int)] = []
-        for index in signatures.indices {
+        var grouped: [(root: Int32, index: Int32)] = []
+        for index in 0..<store.count {
             let root = sets.find(index)
-            if sets.size(of: root) > 1 { grouped.append((root, index)) }
+            if sets.size(of: root) > 1 { grouped.append((Int32(root), Int32(index))) }
         }
         grouped.sort { ($0.root, $0.index) < ($1.root, $1.index) }
         var start = 0
         while start < grouped.count {
             var end = start + 1
             while end < grouped.count, grouped[end].root == grouped[start].root { end += 1 }
-            result.clusters.append(grouped[start..<end].map(\.index))
+            result.ranges.append(Int32(start)..<Int32(end))
             start = end
         }
-        result.clusters.sort { $0[0] < $1[0] }
+        let members = grouped.map(\.index)
+        // Members are in index order within a cluster: its first member is its lowest.
+        result.ranges.sort { members[Int($0.lowerBound)] < members[Int($1.lowerBound)] }
+        result.members = members
         return result
     }
 
@@ -90,30 +107,13 @@ struct DuplicateFinder {
         return a == b
     }
 
-    /// Calls `body` with each group of two or more signatures sharing a non-nil key.
-    private func forEachGroup(_ signatures: [DedupeSignature], key: KeyPath<DedupeSignature, UInt64?>, _ body: ([Int]) -> Void) {
-        var keyed: [(key: UInt64, index: Int)] = []
-        keyed.reserveCapacity(signatures.count)
-        for (index, signature) in signatures.enumerated() {
-            if let k = signature[keyPath: key] { keyed.append((k, index)) }
-        }
-        keyed.sort { ($0.key, $0.index) < ($1.key, $1.index) }
-        var start = 0
-        while start < keyed.count {
-            var end = start + 1
-            while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
-            if end - start > 1 { body(keyed[start..<end].map(\.index)) }
-            start = end
-        }
-    }
-
     /// Every pair of a group, or each member with its next `largestGroup` neighbours in a
     /// larger one.
     /// Two postings of earlier runs are never compared: the runs that saw them judged them.
-    private func comparePairs(_ signatures: [DedupeSignature], _ group: [Int], _ body: (Int, Int) -> Void) {
+    private func comparePairs(_ group: [SignatureStore.Candidate], _ body: (SignatureStore.Candidate, SignatureStore.Candidate) -> Void) {
         for i in group.indices {
             let last = min(group.count, i + 1 + largestGroup)
-            for j in (i + 1)..<last where !(signatures[group[i]].earlier && signatures[group[j]].earlier) {
+            for j in (i + 1)..<last where !(group[i].earlier && group[j].earlier) {
                 body(group[i], group[j])
             }
         }
