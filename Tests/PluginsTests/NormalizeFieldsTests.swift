@@ -109,6 +109,11 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.tidy("one\ntwo") == "one\ntwo")
         #expect(HTMLSanitizer.tidy(" \u{A0} ") == "")
         #expect(HTMLSanitizer.tidy("é  ü") == "é ü")
+        #expect(HTMLSanitizer.tidy("a\n-\nb") == "a\n\nb")
+        #expect(HTMLSanitizer.tidy("a\n - \n") == "a")
+        #expect(HTMLSanitizer.tidy("-x\n--") == "-x\n--")
+        #expect(HTMLSanitizer.tidy("") == "")
+        #expect(HTMLSanitizer.tidy("\u{C2}") == "\u{C2}")
         #expect(XMLElement.escape("a < b & \"c\" > d", quotes: true) == "a &lt; b &amp; &quot;c&quot; &gt; d")
         #expect(XMLElement.escape("\"plain\" é", quotes: false) == "\"plain\" é")
     }

@@ -20,6 +20,13 @@ enum HTMLSanitizer {
     /// The sanitized HTML and its plain text.
     static func sanitize(_ html: String) -> (html: String, text: String) {
         guard !html.isEmpty else { return ("", "") }
+        if let plain = PlainHTML.sanitize(html) { return (plain.html, tidy(bytes: plain.text)) }
+        return parsed(html)
+    }
+
+    /// What libxml2's HTML parser makes of it.
+    static func parsed(_ html: String) -> (html: String, text: String) {
+        guard !html.isEmpty else { return ("", "") }
         let bytes = Array(html.utf8)
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in
@@ -111,52 +118,85 @@ enum HTMLSanitizer {
     /// On bytes: every description of a run goes through it, and splitting Characters cost
     /// more than parsing the HTML.
     static func tidy(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var line: [UInt8] = []
-        var blankPending = false
-        var spacePending = false
-        func endLine() {
-            if line.isEmpty || line == [UInt8(ascii: "-")] {
-                if !out.isEmpty { blankPending = true }
-            } else {
-                if !out.isEmpty {
-                    out.append(0x0A)
-                    if blankPending { out.append(0x0A) }
+        tidy(bytes: Array(text.utf8))
+    }
+
+    /// `tidy` over UTF-8 bytes. Written into the result's storage directly: the output is never
+    /// longer than the input (each line break written stands for one read, white space only
+    /// shrinks), and appending byte by byte was most of the sanitizer's time.
+    static func tidy(bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { input in
+            String(unsafeUninitializedCapacity: max(1, input.count)) { output in
+                var writer = TidyWriter(output: output)
+                var i = 0
+                while i < input.count {
+                    let byte = input[i]
+                    switch byte {
+                    case 0x0A: writer.endLine()
+                    case 0x20, 0x09, 0x0D: writer.space()
+                    case 0xC2 where i + 1 < input.count && input[i + 1] == 0xA0:
+                        writer.space()
+                        i += 1
+                    default: writer.append(byte)
+                    }
+                    i += 1
                 }
-                out.append(contentsOf: line)
-                blankPending = false
+                writer.endLine()
+                return writer.count
             }
-            line.removeAll(keepingCapacity: true)
-            spacePending = false
         }
-        var i = 0
-        while i < bytes.count {
-            let byte = bytes[i]
-            if byte == 0x0A {
-                endLine()
-                i += 1
-                continue
+    }
+}
+
+/// The output side of `HTMLSanitizer.tidy`: a line is written as it is read and taken back
+/// when it ends empty (or as a lone "-").
+private struct TidyWriter {
+    let output: UnsafeMutableBufferPointer<UInt8>
+    /// Bytes written.
+    var count = 0
+    /// Where the current line began, before its separator.
+    private var lineMark = 0
+    /// Where its content began; nil until it has some.
+    private var contentStart: Int?
+    private var spacePending = false
+    private var blankPending = false
+
+    init(output: UnsafeMutableBufferPointer<UInt8>) {
+        self.output = output
+    }
+
+    mutating func space() {
+        spacePending = contentStart != nil
+    }
+
+    mutating func append(_ byte: UInt8) {
+        if contentStart == nil {
+            if count > 0 {
+                put(0x0A)
+                if blankPending { put(0x0A) }
             }
-            if byte == 0x20 || byte == 0x09 || byte == 0x0D {
-                spacePending = !line.isEmpty
-                i += 1
-                continue
-            }
-            if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 {
-                spacePending = !line.isEmpty
-                i += 2
-                continue
-            }
-            if spacePending {
-                line.append(0x20)
-                spacePending = false
-            }
-            line.append(byte)
-            i += 1
+            contentStart = count
+        } else if spacePending {
+            put(0x20)
         }
-        endLine()
-        return String(decoding: out, as: UTF8.self)
+        spacePending = false
+        put(byte)
+    }
+
+    mutating func endLine() {
+        if let start = contentStart, !(count - start == 1 && output[start] == UInt8(ascii: "-")) {
+            blankPending = false
+        } else {
+            count = lineMark
+            if count > 0 { blankPending = true }
+        }
+        contentStart = nil
+        spacePending = false
+        lineMark = count
+    }
+
+    private mutating func put(_ byte: UInt8) {
+        output[count] = byte
+        count += 1
     }
 }

@@ -23,6 +23,9 @@ public struct SkillMatcher: Sendable {
 
     /// Entries by the hash of their first word, longest first ("ruby on rails" before "ruby").
     let byFirstWord: [UInt64: [Entry]]
+    /// A bit per value of a first word's hash's low 16 bits: most words of a description are
+    /// no skill's first word, and this answers that without a dictionary lookup.
+    let firstWords: [UInt64]
     /// Alias or name -> canonical name.
     let names: [String: String]
     /// Names that are also common words ("react", "express", "spring"): they count only written
@@ -56,6 +59,9 @@ public struct SkillMatcher: Sendable {
             byFirstWord[Self.hash(first[...]), default: []].append(Entry(words: words, canonical: canonical))
         }
         self.byFirstWord = byFirstWord.mapValues { $0.sorted { $0.words.count > $1.words.count } }
+        var firstWords = [UInt64](repeating: 0, count: 1 << 10)
+        for hash in byFirstWord.keys { firstWords[Int(hash >> 6 & 0x3FF)] |= 1 << (hash & 63) }
+        self.firstWords = firstWords
         self.names = names
         capitalizedOnly = Set(file.capitalizedOnly ?? [])
     }
@@ -87,7 +93,8 @@ public struct SkillMatcher: Sendable {
         var i = 0
         while i < words.count {
             var matched = 1
-            if let candidates = byFirstWord[Self.hash(lower[words[i]])] {
+            let hash = Self.hash(lower[words[i]])
+            if firstWords[Int(hash >> 6 & 0x3FF)] & (1 << (hash & 63)) != 0, let candidates = byFirstWord[hash] {
                 for entry in candidates where i + entry.words.count <= words.count {
                     guard entry.words.indices.allSatisfy({ lower[words[i + $0]].elementsEqual(entry.words[$0]) }) else { continue }
                     if entry.canonical == "go", !Self.isLanguageGo(written, lower, words, at: i, alias: entry.words) { continue }
@@ -129,24 +136,24 @@ public struct SkillMatcher: Sendable {
     static func words(_ bytes: [UInt8]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var start = -1
-        func close(_ end: Int) {
-            guard start >= 0 else { return }
-            var last = end
-            while last > start, [0x2E, 0x2D, 0x2F, 0x26].contains(bytes[last - 1]) { last -= 1 }
-            if last > start { out.append(start..<last) }
-            start = -1
-        }
-        for (i, byte) in bytes.enumerated() {
+        for i in 0...bytes.count {
+            let byte = i < bytes.count ? bytes[i] : 0x20
             let kept = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte >= 0x80
                 || byte == 0x2B || byte == 0x23 || byte == 0x2E || byte == 0x2D || byte == 0x2F || byte == 0x26
             if kept {
                 if start < 0 { start = i }
-            } else {
-                close(i)
+            } else if start >= 0 {
+                var last = i
+                while last > start, Self.isTrailingPunctuation(bytes[last - 1]) { last -= 1 }
+                if last > start { out.append(start..<last) }
+                start = -1
             }
         }
-        close(bytes.count)
         return out
+    }
+
+    private static func isTrailingPunctuation(_ byte: UInt8) -> Bool {
+        byte == 0x2E || byte == 0x2D || byte == 0x2F || byte == 0x26
     }
 
     /// FNV-1a over a word's bytes.
