@@ -68,6 +68,14 @@ struct RecordTests {
         let p = Self.full()
         #expect(JobPosting(storedJSON: try JSONParser.parse(Array(p.jsonText.utf8))) == p)
         #expect(StoredPosting(json: Array(p.jsonText.utf8)).posting == p)
+        // Read member by member, the bytes give what the built value gives, spacing, escapes,
+        // numbers and unknown members included.
+        let text = #" { "id" : "a\"b" , "title":"Caf\u00e9 \/ Bar", "remote_note": {"x": [1, 2]}, "salary": {"min": 100000, "max": 1.5e5, "currency": "CAD"}, "skills": ["go", "sql"], "source_id": 42, "extra": {"k": true} } "#
+        let built = JobPosting(storedJSON: try JSONParser.parse(Array(text.utf8)))
+        #expect(StoredPosting(json: Array(text.utf8)).posting == built)
+        #expect(built.title == "Café / Bar" && built.id == "a\"b" && built.sourceID == "42" && built.salary?.max == 150_000)
+        // A damaged record reads as an empty posting, as before.
+        #expect(StoredPosting(json: Array(#"{"id": "x", "title"#.utf8)).posting == JobPosting())
     }
 
     @Test("ids are stable, and differ by source and by source id")

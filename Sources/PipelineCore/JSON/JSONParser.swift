@@ -178,19 +178,18 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
-        while index < end {
-            let c = bytes[index]
-            if c == UInt8(ascii: "\"") {
-                let s = String(decoding: bytes[start..<index], as: UTF8.self)
-                index += 1
-                return s
-            }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw error("control character in a string; it must be escaped") }
+        // Runs without escapes are found through the buffer's pointer and copied whole: a
+        // record's descriptions are most of its bytes (the text's line breaks escaped), and
+        // the array's checked subscript and byte-by-byte appends were most of reading them.
+        index = plainRun(from: start)
+        if index < end, bytes[index] == UInt8(ascii: "\"") {
+            let s = String(decoding: bytes[start..<index], as: UTF8.self)
             index += 1
+            return s
         }
-        var out = Array(bytes[start..<index])
+        var out: [UInt8] = []
+        out.reserveCapacity(min(end, index + 256) - start)
+        out.append(contentsOf: bytes[start..<index])
         while index < end {
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
@@ -199,8 +198,9 @@ public struct JSONParser {
             }
             if c < 0x20 { throw error("control character in a string; it must be escaped") }
             if c != UInt8(ascii: "\\") {
-                out.append(c)
-                index += 1
+                let run = index
+                index = plainRun(from: index)
+                out.append(contentsOf: bytes[run..<index])
                 continue
             }
             index += 1
@@ -244,6 +244,20 @@ public struct JSONParser {
         throw error("unexpected end of document inside a string")
     }
 
+    /// Where the run of string bytes that need no attention (no quote, backslash or control
+    /// character) starting at `start` ends.
+    private func plainRun(from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = start
+            while i < end {
+                let c = buffer[i]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                i += 1
+            }
+            return i
+        }
+    }
+
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= end else { throw error("unexpected end of document in a \\u escape") }
         var v: UInt32 = 0
@@ -275,6 +289,60 @@ public struct JSONParser {
 
     private func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(message: message, offset: index, bytes: bytes)
+    }
+}
+
+extension JSONParser {
+    /// Reads a document that is one object member by member, without building it: `body` gets
+    /// each name with the parser at its value, and must read the value (`readValue` or
+    /// `readScalarText`). For records read by the million (the state store's), where building
+    /// every member's value as a `JSONValue` first was most of the decoding.
+    static func forEachMember(
+        of bytes: [UInt8], _ body: (String, inout JSONParser) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
+        var parser = JSONParser(bytes: bytes, from: 0, to: bytes.count)
+        parser.skipWhitespace()
+        guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "{") else {
+            throw parser.error("expected an object")
+        }
+        parser.index += 1
+        parser.skipWhitespace()
+        if parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "}") { return }
+        while true {
+            parser.skipWhitespace()
+            guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+                throw parser.error("expected a quoted member name")
+            }
+            let key = try parser.parseString()
+            parser.skipWhitespace()
+            guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: ":") else {
+                throw parser.error("expected ':' after member name \"\(key)\"")
+            }
+            parser.index += 1
+            parser.skipWhitespace()
+            try body(key, &parser)
+            parser.skipWhitespace()
+            guard parser.index < parser.end else { throw parser.error("unexpected end of document inside an object") }
+            if parser.bytes[parser.index] == UInt8(ascii: ",") {
+                parser.index += 1
+                continue
+            }
+            if parser.bytes[parser.index] == UInt8(ascii: "}") { return }
+            throw parser.error("expected ',' or '}' in an object")
+        }
+    }
+
+    /// The value here, built.
+    mutating func readValue() throws(JSONSyntaxError) -> JSONValue {
+        try parseValue()
+    }
+
+    /// The value here as `JSONValue.scalarText` would give it, without building a string or
+    /// number value first.
+    mutating func readScalarText() throws(JSONSyntaxError) -> String? {
+        guard index < end else { throw error("unexpected end of document") }
+        if bytes[index] == UInt8(ascii: "\"") { return try parseString() }
+        return try parseValue().scalarText
     }
 }
 

@@ -27,8 +27,7 @@ public final class StoredPosting {
     /// The posting, decoded on first use.
     public var posting: JobPosting {
         if let decoded { return decoded }
-        let value = (try? JSONParser.parse(Array(json))) ?? .null
-        let posting = JobPosting(storedJSON: value)
+        let posting = (try? JobPosting(storedBytes: Array(json))) ?? JobPosting()
         decoded = posting
         return posting
     }
@@ -40,55 +39,79 @@ extension JobPosting {
     public init(storedJSON value: JSONValue) {
         self.init()
         guard case .object(let members) = value else { return }
-        for (key, member) in members {
-            let text = member.scalarText
-            switch key {
-            case "id": id = text
-            case "source": source = text
-            case "source_id": sourceID = text
-            case "url": url = text
-            case "title": title = text
-            case "title_raw": titleRaw = text
-            case "title_canonical": titleCanonical = text
-            case "seniority": seniority = text.flatMap(Seniority.init(rawValue:))
-            case "role_type": roleType = text.flatMap(RoleType.init(rawValue:))
-            case "occupation": occupation = Occupation(noc: member["noc"]?.scalarText, onet: member["onet"]?.scalarText)
-            case "company": company = text
-            case "location":
-                var remote: Bool?
-                if case .bool(let b)? = member["remote"] { remote = b }
-                location = Location(
-                    city: member["city"]?.scalarText, region: member["region"]?.scalarText, country: member["country"]?.scalarText,
-                    postalCode: member["postal_code"]?.scalarText, remote: remote, text: member["text"]?.scalarText)
-            case "salary":
-                salary = Salary(
-                    min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
-                    currency: member["currency"]?.scalarText, period: member["period"]?.scalarText.flatMap(PayPeriod.init(rawValue:)),
-                    text: member["text"]?.scalarText)
-            case "salary_band":
-                salaryBand = SalaryBand(
-                    label: member["label"]?.scalarText.flatMap(Seniority.init(rawValue:)),
-                    min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
-                    currency: member["currency"]?.scalarText, basis: member["basis"]?.scalarText.flatMap(BandBasis.init(rawValue:)))
-            case "employment_type": employmentType = text.flatMap(EmploymentType.init(rawValue:))
-            case "date_posted": datePosted = text.flatMap(RFC3339.parse)
-            case "valid_through": validThrough = text.flatMap(RFC3339.parse)
-            case "description_html": descriptionHTML = text
-            case "description_text": descriptionText = text
-            case "skills":
-                if case .array(let items) = member { skills = items.compactMap(\.scalarText) }
-            case "duplicates":
-                if case .array(let items) = member {
-                    duplicates = items.map { DuplicateReference(source: $0["source"]?.scalarText, sourceID: $0["source_id"]?.scalarText, url: $0["url"]?.scalarText) }
-                }
-            case "extra":
-                if case .object(let pairs) = member {
-                    var extra: [String: String] = [:]
-                    for (k, v) in pairs { extra[k] = v.scalarText }
-                    self.extra = extra
-                }
-            default: break
+        for (key, member) in members { takeStored(key, text: member.scalarText, member: member) }
+    }
+
+    /// Reads the record's JSON bytes the same way, building only the nested members' values.
+    init(storedBytes bytes: [UInt8]) throws(JSONSyntaxError) {
+        self.init()
+        try JSONParser.forEachMember(of: bytes) { (key: String, parser: inout JSONParser) throws(JSONSyntaxError) in
+            if Self.storedNested(key) {
+                let member = try parser.readValue()
+                takeStored(key, text: member.scalarText, member: member)
+            } else {
+                takeStored(key, text: try parser.readScalarText(), member: .null)
             }
+        }
+    }
+
+    /// The members `takeStored` reads as more than their text.
+    private static func storedNested(_ key: String) -> Bool {
+        switch key {
+        case "occupation", "location", "salary", "salary_band", "skills", "duplicates", "extra": true
+        default: false
+        }
+    }
+
+    /// Sets the field a stored member names: `text` is its scalar text, `member` its value
+    /// (only read for the nested members).
+    private mutating func takeStored(_ key: String, text: String?, member: JSONValue) {
+        switch key {
+        case "id": id = text
+        case "source": source = text
+        case "source_id": sourceID = text
+        case "url": url = text
+        case "title": title = text
+        case "title_raw": titleRaw = text
+        case "title_canonical": titleCanonical = text
+        case "seniority": seniority = text.flatMap(Seniority.init(rawValue:))
+        case "role_type": roleType = text.flatMap(RoleType.init(rawValue:))
+        case "occupation": occupation = Occupation(noc: member["noc"]?.scalarText, onet: member["onet"]?.scalarText)
+        case "company": company = text
+        case "location":
+            var remote: Bool?
+            if case .bool(let b)? = member["remote"] { remote = b }
+            location = Location(
+                city: member["city"]?.scalarText, region: member["region"]?.scalarText, country: member["country"]?.scalarText,
+                postalCode: member["postal_code"]?.scalarText, remote: remote, text: member["text"]?.scalarText)
+        case "salary":
+            salary = Salary(
+                min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
+                currency: member["currency"]?.scalarText, period: member["period"]?.scalarText.flatMap(PayPeriod.init(rawValue:)),
+                text: member["text"]?.scalarText)
+        case "salary_band":
+            salaryBand = SalaryBand(
+                label: member["label"]?.scalarText.flatMap(Seniority.init(rawValue:)),
+                min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
+                currency: member["currency"]?.scalarText, basis: member["basis"]?.scalarText.flatMap(BandBasis.init(rawValue:)))
+        case "employment_type": employmentType = text.flatMap(EmploymentType.init(rawValue:))
+        case "date_posted": datePosted = text.flatMap(RFC3339.parse)
+        case "valid_through": validThrough = text.flatMap(RFC3339.parse)
+        case "description_html": descriptionHTML = text
+        case "description_text": descriptionText = text
+        case "skills":
+            if case .array(let items) = member { skills = items.compactMap(\.scalarText) }
+        case "duplicates":
+            if case .array(let items) = member {
+                duplicates = items.map { DuplicateReference(source: $0["source"]?.scalarText, sourceID: $0["source_id"]?.scalarText, url: $0["url"]?.scalarText) }
+            }
+        case "extra":
+            if case .object(let pairs) = member {
+                var extra: [String: String] = [:]
+                for (k, v) in pairs { extra[k] = v.scalarText }
+                self.extra = extra
+            }
+        default: break
         }
     }
 }
