@@ -74,6 +74,15 @@ struct DedupeBuildingBlocksTests {
         #expect(try !store.sawEarlier(id: id + "0", firstSeen: 0))
     }
 
+    @Test("a URL names one page when something follows its host but a lone slash", arguments: [
+        ("https://acme.example/jobs/1", true), ("https://acme.example/?id=7", true), ("https://acme.example?id=7", true),
+        ("https://acme.example/", false), ("https://acme.example", false), ("acme.example/jobs/1", false), ("https://", false),
+        ("mailto:jobs@acme.example", false), ("https://acme.example/a", true),
+    ])
+    func namesOnePage(url: String, expected: Bool) {
+        #expect(DedupeSignature.namesOnePage(url) == expected)
+    }
+
     @Test("the scratch database of the signatures is removed with its store")
     func scratchRemoved() throws {
         var store: SignatureStore? = try SignatureStore()

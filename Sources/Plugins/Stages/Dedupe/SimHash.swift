@@ -38,13 +38,6 @@ public struct SimHash: Sendable, Hashable {
         var lanes = [UInt64](repeating: 0, count: 8)
         var pending = 0
         var shingles = 0
-        func drain() {
-            for k in 0..<8 {
-                for bit in 0..<8 { counts[k * 8 + bit] += Int((lanes[k] >> UInt64(bit * 8)) & 0xFF) }
-                lanes[k] = 0
-            }
-            pending = 0
-        }
         let size = min(shingle, max(words.count, 1))
         if words.count >= size, !words.isEmpty {
             for start in 0...(words.count - size) {
@@ -53,14 +46,26 @@ public struct SimHash: Sendable, Hashable {
                 for k in 0..<8 { lanes[k] &+= Self.spread[Int((h >> UInt64(k * 8)) & 0xFF)] }
                 shingles += 1
                 pending += 1
-                if pending == 255 { drain() }
+                if pending == 255 {
+                    Self.drain(&lanes, into: &counts)
+                    pending = 0
+                }
             }
         }
-        drain()
+        Self.drain(&lanes, into: &counts)
         var value: UInt64 = 0
         // A bit is set when more than half the shingles set it.
         for bit in 0..<64 where counts[bit] * 2 > shingles { value |= 1 << UInt64(bit) }
         self.value = value
+    }
+
+    /// Adds the lanes' byte counters to the wide ones and empties them (a function of its own,
+    /// not a closure: one capturing the counters kept them in boxes for the whole loop).
+    private static func drain(_ lanes: inout [UInt64], into counts: inout [Int]) {
+        for k in 0..<8 {
+            for bit in 0..<8 { counts[k * 8 + bit] += Int((lanes[k] >> UInt64(bit * 8)) & 0xFF) }
+            lanes[k] = 0
+        }
     }
 
     /// Bits that differ.
