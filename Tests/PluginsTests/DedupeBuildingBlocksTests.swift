@@ -83,12 +83,17 @@ struct DedupeBuildingBlocksTests {
         #expect(DedupeSignature.namesOnePage(url) == expected)
     }
 
-    @Test("the scratch database of the signatures is removed with its store")
-    func scratchRemoved() throws {
-        var store: SignatureStore? = try SignatureStore()
-        let path = try #require(store?.scratchPath)
-        #expect(FileManager.default.fileExists(atPath: path))
-        store = nil
-        #expect(!FileManager.default.fileExists(atPath: path))
+    @Test("the signatures' scratch database groups by key in the order they came, pairs and more")
+    func groupsByKey() throws {
+        let store = try SignatureStore()
+        func posting(_ id: String, url: String?) -> DedupeSignature {
+            DedupeSignature(JobPosting(id: id, url: url), id: id, firstSeen: .now, earlier: false, sourceRank: 0)
+        }
+        try store.append([posting("a", url: "https://x.example/1"), posting("b", url: "https://x.example/2"), posting("c", url: "https://x.example/1")])
+        try store.append([posting("d", url: nil), posting("e", url: "https://x.example/1"), posting("f", url: "https://x.example/2")])
+        var groups: [[Int]] = []
+        try store.forEachGroup(sharing: .url) { groups.append($0.map(\.index)) }
+        #expect(groups.sorted { $0[0] < $1[0] } == [[0, 2, 4], [1, 5]])
+        #expect(store.count == 6)
     }
 }

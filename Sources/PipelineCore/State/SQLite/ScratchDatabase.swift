@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 
 /// A temporary SQLite database for work that would otherwise hold something per posting in
-/// memory (dedupe's signatures): its tables live in a file of the system's temporary directory,
-/// its page cache and sorts stay within `cacheMegabytes`, and the file is removed with it.
+/// memory (dedupe's signatures): SQLite's private on-disk database (an empty file name), whose
+/// file in the system's temporary directory (`TMPDIR`) has no name, so that nothing is left
+/// behind even by a killed run; its page cache and sorts stay within `cacheMegabytes`.
 ///
-/// Nothing in it must survive a crash, so it keeps no journal and never syncs.
+/// Nothing in it must survive the connection, so it keeps no journal and never syncs.
 ///
 /// ```swift
 /// let scratch = try ScratchDatabase(purpose: "dedupe")
@@ -14,31 +15,24 @@ import GRDB
 package final class ScratchDatabase: @unchecked Sendable {
     // Sendable by discipline, not by lock: DatabaseQueue serialises every access itself.
     private let queue: DatabaseQueue
-    /// The database file.
-    package let url: URL
+    /// What it is for, in messages.
+    package let purpose: String
 
-    /// Creates an empty database named after `purpose`.
+    /// Creates an empty database for `purpose`.
     package init(purpose: String, cacheMegabytes: Int = 8) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-\(purpose)-\(UUID().uuidString).sqlite")
+        self.purpose = purpose
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
             try db.execute(sql: "PRAGMA cache_size = -\(cacheMegabytes * 1024)")
-            // Sorts larger than the cache go to temporary files, not to memory.
+            // Pages beyond the cache, and sorts larger than it, go to temporary files.
             try db.execute(sql: "PRAGMA temp_store = FILE")
         }
         do {
-            queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            queue = try DatabaseQueue(path: "", configuration: configuration)
         } catch {
-            throw StateStoreError.unavailable("cannot create a scratch database at \(url.path): \(error); is the temporary directory writable (TMPDIR)?")
-        }
-    }
-
-    deinit {
-        try? queue.close()
-        for suffix in ["", "-journal", "-wal", "-shm"] {
-            try? FileManager.default.removeItem(atPath: url.path + suffix)
+            throw StateStoreError.unavailable("cannot create \(purpose)'s scratch database: \(error); is the temporary directory (TMPDIR) writable?")
         }
     }
 

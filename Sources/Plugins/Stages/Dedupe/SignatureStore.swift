@@ -13,8 +13,6 @@ final class SignatureStore: @unchecked Sendable {
     // Sendable by discipline: the stage appends from one batch at a time and reads in `finish`,
     // never at once (the runner calls a stage's methods in turn).
     private let scratch: ScratchDatabase
-    /// Where its database file is.
-    var scratchPath: String { scratch.url.path }
     /// How many signatures it holds.
     private(set) var count = 0
     private var indexedIDs = false
@@ -164,7 +162,7 @@ final class SignatureStore: @unchecked Sendable {
         } catch let error as StateStoreError {
             throw error
         } catch {
-            throw StateStoreError.unavailable("dedupe's scratch database \(scratch.url.path): \(error)")
+            throw StateStoreError.unavailable("dedupe's scratch database (in TMPDIR): \(error)")
         }
     }
 
