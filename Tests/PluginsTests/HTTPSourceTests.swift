@@ -87,7 +87,11 @@ struct HTTPSourceTests {
         let started = Date()
         let report = try await scratch.run(Self.pipeline(url: "\(server.baseURL)/slow", extra: "timeout: 0.5", local: true))
         let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed < 5)
+        // The source itself gives up within a few timeouts; the whole run's wall time only has a
+        // loose bound: under the parallel suite on two busy cores it once took 6 s (alone 0.6 s).
+        let remote = try #require(report.sources.first { $0.name == "remote" })
+        #expect(remote.durationSeconds < 5)
+        #expect(elapsed < 30)
         #expect(report.exitCode == ExitStatus.partial)
         #expect(report.sources.first { $0.name == "remote" }?.error == "\(server.baseURL)/slow: no answer within 0.5s (timeout)")
         #expect(try scratch.jsonLines("out.jsonl").map { $0["source_id"] } == [.string("l1")])
