@@ -7,7 +7,7 @@ struct BackgroundWriterTests {
     @Test("every buffer lands, in order")
     func inOrder() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-bg-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         let handle = try FileHandle(forWritingTo: url)
         let writer = BackgroundWriter(depth: 2)
@@ -25,7 +25,7 @@ struct BackgroundWriterTests {
     @Test("a failed write is thrown by the next write or by drain, naming the file")
     func failure() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-bg-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         // Opened for reading only: every write fails.
         let handle = try FileHandle(forReadingFrom: url)

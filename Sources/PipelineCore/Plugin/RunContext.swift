@@ -35,7 +35,6 @@ public final class RunContext: Sendable {
         var keptWarnings: [String] = []
         var rejectsHandle: FileHandle?
         var rejectsWriteFailed = false
-        var merges: [MergeRequest] = []
         var merger: (@Sendable ([MergeRequest]) async throws -> Void)?
     }
 
@@ -88,28 +87,18 @@ public final class RunContext: Sendable {
 
     /// Merges postings (dedupe's findings) among those the run staged and the active ones, from
     /// a stage's `finish`, when every source has ended. A stage with many may call it in parts,
-    /// so that they are never all in memory: each request stands on its own. Outside a run
-    /// (no state store has been attached), they are kept for `takeMergeRequests`.
+    /// so that they are never all in memory: each request stands on its own.
     public func merge(_ requests: [MergeRequest]) async throws {
         guard !requests.isEmpty else { return }
-        let merger = state.withLock { s in
-            if s.merger == nil { s.merges.append(contentsOf: requests) }
-            return s.merger
+        guard let merger = state.withLock({ $0.merger }) else {
+            throw StateStoreError.unavailable("postings can only be merged in a run, which attaches its state store")
         }
-        try await merger?(requests)
+        try await merger(requests)
     }
 
     /// Sends every later `merge` to `merger` (the runner's state store).
     public func attachMerger(_ merger: @escaping @Sendable ([MergeRequest]) async throws -> Void) {
         state.withLock { $0.merger = merger }
-    }
-
-    /// The merges asked for outside a run, handed over once.
-    public func takeMergeRequests() -> [MergeRequest] {
-        state.withLock { s in
-            defer { s.merges = [] }
-            return s.merges
-        }
     }
 
     /// Closes the rejects file; returns its location if anything was written.

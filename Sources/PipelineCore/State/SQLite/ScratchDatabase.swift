@@ -15,12 +15,9 @@ import GRDB
 package final class ScratchDatabase: @unchecked Sendable {
     // Sendable by discipline, not by lock: DatabaseQueue serialises every access itself.
     private let queue: DatabaseQueue
-    /// What it is for, in messages.
-    package let purpose: String
 
-    /// Creates an empty database for `purpose`.
+    /// Creates an empty database for `purpose` (named in its errors).
     package init(purpose: String, cacheMegabytes: Int = 8) throws {
-        self.purpose = purpose
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF")
