@@ -56,14 +56,42 @@ struct SQLiteStoreRecordsTests {
         try await d.run(["a": [StoreDriver.posting("7"), StoreDriver.posting("8")], "b": [StoreDriver.posting("1", source: "b")]], dryRun: true)
         #expect(try Self.records(store) == (3, 3))
 
-        // A run killed after staging: the next run of the pipeline drops what it wrote.
+        // A run killed after staging wrote nothing to the file: its records were spooled.
         try await store.beginRun(pipeline: "jobs", runID: "killed")
         try await store.stage([StoreDriver.posting("9"), StoreDriver.posting("10")], pipeline: "jobs", runID: "killed")
+        #expect(try Self.records(store).stored == 3)
+        // One killed by a version that staged into the records table left them there: the next
+        // run of the pipeline drops them.
+        try store.access { db in
+            try db.execute(sql: "INSERT INTO records (pipeline, hash, record) VALUES ('jobs', 'h9', '{}'), ('jobs', 'h10', '{}')")
+        }
         #expect(try Self.records(store).stored == 5)
         let reopened = try SQLiteStateStore(url: store.url)
         var next = StoreDriver(store: reopened, clock: d.clock)
         try await next.run(["a": [StoreDriver.posting("1", title: "Newest"), StoreDriver.posting("2", title: "Senior Dev")], "b": [StoreDriver.posting("1", source: "b")]])
         #expect(try Self.records(reopened) == (3, 3))
+    }
+
+    @Test("merged postings' records never reach the file: only what the run keeps is written")
+    func mergedRecordsNotWritten() async throws {
+        let store = try Self.makeStore()
+        var d = StoreDriver(store: store)
+        var b = StoreDriver.posting("1", source: "b")
+        b.company = "Acme"
+        let run = try await d.run(
+            ["a": [StoreDriver.posting("1"), StoreDriver.posting("2"), StoreDriver.posting("3")], "b": [b, StoreDriver.posting("2", source: "b")]],
+            merges: [MergeRequest(survivor: "a-1", absorbed: ["b-1"]), MergeRequest(survivor: "a-2", absorbed: ["b-2"])])
+        #expect(run.active == ["a-1", "a-2", "a-3"])
+        #expect(try Self.records(store) == (3, 3))
+        let companies = try store.access { db in
+            try String?.fetchAll(db, sql: "SELECT json_extract(r.record, '$.company') FROM postings p JOIN records r ON r.n = p.record ORDER BY p.id")
+        }
+        #expect(companies == ["Acme", nil, nil])
+        // Records are written in the order their postings were staged, merged ones last.
+        let order = try store.access { db in
+            try String.fetchAll(db, sql: "SELECT json_extract(record, '$.id') FROM records ORDER BY n")
+        }
+        #expect(order == ["a-3", "a-1", "a-2"])
     }
 
     @Test("expired postings and their records are dropped after 90 days")

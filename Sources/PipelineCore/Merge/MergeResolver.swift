@@ -14,16 +14,12 @@ public enum MergeResolver {
     public struct Staged<Handle> {
         /// What the store needs to remove the staged row (a row number, a sequence number).
         public var handle: Handle
-        /// Whether the store wrote a record for it this run alone (a new or changed posting),
-        /// which goes with the row.
-        public var ownsRecord: Bool
         /// Reads the posting.
         public var posting: () throws -> JobPosting
 
         /// Creates a staged version.
-        public init(handle: Handle, ownsRecord: Bool, posting: @escaping () throws -> JobPosting) {
+        public init(handle: Handle, posting: @escaping () throws -> JobPosting) {
             self.handle = handle
-            self.ownsRecord = ownsRecord
             self.posting = posting
         }
     }

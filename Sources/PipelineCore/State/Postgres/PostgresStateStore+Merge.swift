@@ -32,7 +32,7 @@ extension PostgresStateStore {
             let (seq, id, source, record) = try row.decode((Int64, String, String, String?).self)
             guard !failedSources.contains(source) else { continue }
             guard let record else { throw StateStoreError.unavailable("the state database \(location) is damaged: posting \(id) has no record") }
-            staged[id, default: []].append(MergeResolver.Staged(handle: seq, ownsRecord: false, posting: { Self.posting(record) }))
+            staged[id, default: []].append(MergeResolver.Staged(handle: seq, posting: { Self.posting(record) }))
         }
         var active: [String: MergeResolver.Active] = [:]
         for row in try await rows("""

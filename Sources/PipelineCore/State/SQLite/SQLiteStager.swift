@@ -2,26 +2,27 @@ import GRDB
 
 extension SQLiteStateStore {
     /// Writes postings into the run's staging table, deciding for each with one lookup whether it
-    /// is new, unchanged, changed or returning, and writing its record only when it is needed.
+    /// is new, unchanged, changed or returning, and spooling its record only when it is needed
+    /// (the records table gets it when the run is applied, if it survives the run's merging).
     /// Shared by staging a batch and by staging the postings a merge produces.
     struct Stager {
         let db: Database
         let pipeline: String
         let known: RawStatement
-        let record: RawStatement
+        let spool: RecordSpool
         let staged: RawStatement
         /// The pipeline had no postings when the run began: every posting is new, and the
         /// lookup (a B-tree probe per posting, on the path every source waits on) is skipped.
         let fresh: Bool
 
-        init(_ db: Database, pipeline: String, fresh: Bool) throws {
+        init(_ db: Database, pipeline: String, fresh: Bool, spool: RecordSpool) throws {
             self.db = db
             self.pipeline = pipeline
             self.fresh = fresh
+            self.spool = spool
             known = try RawStatement(db, sql: "SELECT hash, record, active, missing_runs FROM postings WHERE pipeline = ? AND id = ?")
-            record = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
             staged = try RawStatement(db, sql: """
-                INSERT INTO staged (id, source, hash, record, change, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO staged (id, source, hash, record, size, change, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         }
 
@@ -44,20 +45,20 @@ extension SQLiteStateStore {
                 }
             }
             known.reset()
-            if number == nil {
-                record.bind(1, pipeline)
-                record.bind(2, blob: hash)
-                record.bind(3, utf8: writer.bytes)
-                try record.execute()
-                number = db.lastInsertedRowID
-            }
             staged.bind(1, id)
             staged.bind(2, posting.source ?? "")
             staged.bind(3, blob: hash)
-            staged.bind(4, number ?? 0)
-            staged.bind(5, Int64(change.rawValue))
-            staged.bind(6, posting.validThrough.map(RFC3339.format))
-            staged.bind(7, posting.datePosted.map(RFC3339.format))
+            if let number {
+                // An unchanged posting keeps the record it has.
+                staged.bind(4, number)
+                staged.bindNull(5)
+            } else {
+                staged.bind(4, try spool.append(writer.bytes))
+                staged.bind(5, Int64(writer.bytes.count))
+            }
+            staged.bind(6, Int64(change.rawValue))
+            staged.bind(7, posting.validThrough.map(RFC3339.format))
+            staged.bind(8, posting.datePosted.map(RFC3339.format))
             try staged.execute()
         }
     }

@@ -23,32 +23,34 @@ extension SQLiteStateStore {
     @discardableResult
     public func merge(_ requests: [MergeRequest], pipeline: String, failedSources: Set<String>) async throws -> Int {
         guard !requests.isEmpty else { return 0 }
+        let spool = try spool()
         return try transaction { db in
             guard try db.tableExists("staged", in: "temp") else { return 0 }
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
-            let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline))
-            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, change, source FROM staged WHERE id = ? ORDER BY rowid")
+            let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline), spool: spool)
+            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, size, source FROM staged WHERE id = ? ORDER BY rowid")
             let records = try RecordReader(db)
             let activeRow = try RawStatement(db, sql: "SELECT record, source FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
             let deleteStaged = try RawStatement(db, sql: "DELETE FROM staged WHERE rowid = ?")
-            let deleteRecord = try RawStatement(db, sql: "DELETE FROM records WHERE n = ?")
             let mergedAway = try RawStatement(db, sql: "INSERT OR IGNORE INTO merged_away (id) VALUES (?)")
 
-            /// A staged row and the record it refers to.
-            struct Handle { var rowid: Int64; var record: Int64 }
-            /// The id's staged versions, but those of failed sources.
-            func staged(_ id: String) throws -> [MergeResolver.Staged<Handle>] {
+            /// The id's staged versions, but those of failed sources; each handle is the row's
+            /// number. A replaced version's record, if spooled, is simply never copied.
+            func staged(_ id: String) throws -> [MergeResolver.Staged<Int64>] {
                 defer { stagedRows.reset() }
                 stagedRows.bind(1, id)
-                var found: [MergeResolver.Staged<Handle>] = []
+                var found: [MergeResolver.Staged<Int64>] = []
                 while try stagedRows.step() {
                     guard !failedSources.contains(stagedRows.text(3)) else { continue }
-                    let record = stagedRows.int(1), change = stagedRows.int(2)
-                    found.append(MergeResolver.Staged(
-                        handle: Handle(rowid: stagedRows.int(0), record: record),
-                        // Records of new and changed postings were written for this run alone.
-                        ownsRecord: change == Int64(Change.new.rawValue) || change == Int64(Change.changed.rawValue),
-                        posting: { StoredPosting(json: try records.bytes(record)).posting }))
+                    let record = stagedRows.int(1)
+                    let read: () throws -> JobPosting
+                    if stagedRows.isNull(2) {
+                        read = { StoredPosting(json: try records.bytes(record)).posting }
+                    } else {
+                        let size = Int(stagedRows.int(2))
+                        read = { StoredPosting(json: try spool.read(at: record, count: size)).posting }
+                    }
+                    found.append(MergeResolver.Staged(handle: stagedRows.int(0), posting: read))
                 }
                 return found
             }
@@ -62,16 +64,14 @@ extension SQLiteStateStore {
             }
 
             var merged = 0
-            // Rows and records to delete, gathered and deleted in ascending order at the end:
-            // one pass along each B-tree instead of a page lookup per row.
+            // Rows to delete, gathered and deleted in ascending order at the end: one pass along
+            // the B-tree instead of a page lookup per row.
             var stagedGone: [Int64] = []
-            var recordsGone: [Int64] = []
             for request in requests {
                 guard let outcome = try MergeResolver.resolve(request, failedSources: failedSources, staged: staged, active: active) else {
                     continue
                 }
-                stagedGone += outcome.replaced.map(\.handle.rowid)
-                recordsGone += outcome.replaced.filter(\.ownsRecord).map(\.handle.record)
+                stagedGone += outcome.replaced.map(\.handle)
                 try stager.stage(outcome.merged)
                 for id in outcome.leaving {
                     mergedAway.bind(1, id)
@@ -82,10 +82,6 @@ extension SQLiteStateStore {
             for rowid in stagedGone.sorted() {
                 deleteStaged.bind(1, rowid)
                 try deleteStaged.execute()
-            }
-            for number in recordsGone.sorted() {
-                deleteRecord.bind(1, number)
-                try deleteRecord.execute()
             }
             return merged
         }

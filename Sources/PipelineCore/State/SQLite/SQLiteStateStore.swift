@@ -18,6 +18,21 @@ public final class SQLiteStateStore: StateStore {
     let reorderThreshold: Int
     /// Pipelines whose run began with no postings at all (a first run): see `Stager.fresh`.
     private let freshPipelines = Mutex<Set<String>>([])
+    /// The open run's spooled records (see `RecordSpool`); nil outside a run.
+    private let openSpool = Mutex<RecordSpool?>(nil)
+
+    /// Drops the open run's spool (its file goes with it).
+    func closeSpool() {
+        openSpool.withLock { $0 = nil }
+    }
+
+    /// The open run's spool, or a clear error when no run is open.
+    func spool() throws -> RecordSpool {
+        guard let spool = openSpool.withLock({ $0 }) else {
+            throw StateStoreError.unavailable("no run is open on the state store: begin a run before staging postings")
+        }
+        return spool
+    }
 
     func isFresh(_ pipeline: String) -> Bool {
         freshPipelines.withLock { $0.contains(pipeline) }
@@ -234,6 +249,10 @@ public final class SQLiteStateStore: StateStore {
             let empty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM postings WHERE pipeline = ?)", arguments: [pipeline]) ?? false
             freshPipelines.withLock { if empty { $0.insert(pipeline) } else { $0.remove(pipeline) } }
             try db.execute(sql: "INSERT OR REPLACE INTO open_runs (pipeline, run_id, last_record) VALUES (?, ?, ?)", arguments: [pipeline, runID, last])
+            let spool = try RecordSpool()
+            openSpool.withLock { $0 = spool }
+            // `record` is the number of the record an unchanged posting keeps (size NULL), or
+            // where in the spool a new version's record is (its size beside it).
             try db.execute(sql: """
                 DROP TABLE IF EXISTS temp.staged;
                 CREATE TEMP TABLE staged (
@@ -241,6 +260,7 @@ public final class SQLiteStateStore: StateStore {
                     source TEXT NOT NULL,
                     hash TEXT NOT NULL,
                     record INTEGER NOT NULL,
+                    size INTEGER,
                     change INTEGER NOT NULL,
                     valid_through TEXT,
                     date_posted TEXT
@@ -258,16 +278,19 @@ public final class SQLiteStateStore: StateStore {
     public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
         guard !postings.isEmpty else { return }
         try transaction { db in
-            let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline))
+            let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline), spool: spool())
             for posting in postings { try stager.stage(posting) }
         }
     }
 
     public func applyRun(_ plan: RunPlan) async throws -> any RunTransaction {
+        let spool = try spool()
+        // Whatever happens, the run's merging is over: what it spooled is not read again.
+        defer { closeSpool() }
         let counts: [String: SourceCounts] = try access { db in
             try db.execute(sql: "BEGIN IMMEDIATE")
             do {
-                let counts = try Self.apply(plan, db)
+                let counts = try Self.apply(plan, spool: spool, db)
                 return counts
             } catch {
                 try? db.execute(sql: "ROLLBACK")
@@ -278,6 +301,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func recordFailedRun(_ plan: RunPlan) async throws {
+        closeSpool()
         try transaction { db in
             try Self.updateSources(plan, db)
             try Self.discardStaged(pipeline: plan.pipeline, db)
@@ -310,7 +334,7 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: - Applying a run
 
-    static func apply(_ plan: RunPlan, _ db: Database) throws -> [String: SourceCounts] {
+    static func apply(_ plan: RunPlan, spool: RecordSpool, _ db: Database) throws -> [String: SourceCounts] {
         let now = RFC3339.format(plan.now)
         let p = plan.pipeline
         var counts: [String: SourceCounts] = [:]
@@ -324,9 +348,10 @@ public final class SQLiteStateStore: StateStore {
         let distinct = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT id) FROM staged") ?? 0
         if distinct < rows {
             let earlier = "EXISTS (SELECT 1 FROM staged t WHERE t.id = staged.id AND t.rowid > staged.rowid)"
-            try db.execute(sql: "DELETE FROM records WHERE n IN (SELECT record FROM staged WHERE change IN (0, 2) AND \(earlier))")
             try db.execute(sql: "DELETE FROM staged WHERE \(earlier)")
         }
+        let complete = plan.sources.filter { $0.result == .complete }.map(\.name)
+        try copySpooled(pipeline: p, sources: complete, from: spool, db)
         // Postings of earlier runs that dedupe merged into another leave the active set (the
         // survivor lists them in its duplicates), before anything counts them as missing.
         var mergedAway: [String: Int] = [:]
@@ -407,23 +432,41 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "DELETE FROM postings WHERE \(purge)", arguments: arguments)
         }
         // What the sources that did not complete staged is not used: their new records go.
-        try discardStaged(pipeline: p, keeping: plan.sources.filter { $0.result == .complete }.map(\.name), db)
+        try discardStaged(pipeline: p, db)
         try updateSources(plan, db)
         try insertRun(plan, exitCode: nil, report: nil, db)
         return counts
     }
 
-    /// Forgets what the run staged: the records it wrote for postings that did not make it into
-    /// the active set go with it (all but those of `sources`, which did), and the run is no
-    /// longer open.
-    static func discardStaged(pipeline: String, keeping sources: [String] = [], _ db: Database) throws {
-        if try db.tableExists("staged", in: "temp") {
-            try db.execute(sql: """
-                DELETE FROM records WHERE n IN (
-                    SELECT record FROM staged WHERE change IN (0, 2) AND source NOT IN (SELECT value FROM json_each(?)))
-                """, arguments: [jsonArray(sources)])
-            try db.execute(sql: "DROP TABLE temp.staged")
+    /// Writes the spooled records of the staged rows of `sources` to the records table, in the
+    /// order they were staged (one sequential pass over the spool, appends to the table), and
+    /// points their rows at them. Rows of other sources are discarded with the spool.
+    static func copySpooled(pipeline: String, sources: [String], from spool: RecordSpool, _ db: Database) throws {
+        let rows = try RawStatement(db, sql: """
+            SELECT rowid, record, size, hash FROM staged
+            WHERE size IS NOT NULL AND source IN (SELECT value FROM json_each(?)) ORDER BY rowid
+            """)
+        defer { rows.reset() }
+        let insert = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
+        let point = try RawStatement(db, sql: "UPDATE staged SET record = ?, size = NULL WHERE rowid = ?")
+        rows.bind(1, jsonArray(sources))
+        insert.bind(1, pipeline)
+        var reader = RecordSpool.SequentialReader(spool)
+        while try rows.step() {
+            let rowid = rows.int(0)
+            insert.bind(2, blob: rows.bytes(3))
+            insert.bind(3, utf8: try reader.read(at: rows.int(1), count: Int(rows.int(2))))
+            try insert.execute()
+            point.bind(1, db.lastInsertedRowID)
+            point.bind(2, rowid)
+            try point.execute()
         }
+    }
+
+    /// Forgets what the run staged, and the run is no longer open. Nothing it staged reached the
+    /// records table unless the run was applied (in the same transaction).
+    static func discardStaged(pipeline: String, _ db: Database) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.staged")
         try db.execute(sql: "DROP TABLE IF EXISTS temp.merged_away")
         try db.execute(sql: "DELETE FROM open_runs WHERE pipeline = ?", arguments: [pipeline])
     }
@@ -596,6 +639,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
 
     /// Rolls the run back, then drops the records it staged.
     private func discard() {
+        store.closeSpool()
         try? store.access { db in
             try db.execute(sql: "ROLLBACK")
             try db.inTransaction {
