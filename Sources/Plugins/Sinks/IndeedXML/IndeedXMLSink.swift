@@ -39,6 +39,12 @@ public struct IndeedXMLSink: Sink {
 
     struct Writer: FeedWriter {
         let publisher: String?
+        /// The job being written, its capacity kept from one job to the next.
+        private var job: [UInt8] = []
+
+        init(publisher: String?) {
+            self.publisher = publisher
+        }
 
         var checksPostings: Bool { true }
 
@@ -60,10 +66,15 @@ public struct IndeedXMLSink: Sink {
         }
 
         mutating func write(_ p: JobPosting, to out: FeedOutput) throws {
-            var job = "  <job>\n"
-            func add(_ name: String, _ value: String?) {
+            // Taken out, so that the buffer is uniquely referenced and reused in place.
+            var job = self.job
+            self.job = []
+            job.removeAll(keepingCapacity: true)
+            defer { self.job = job }
+            job.append(contentsOf: "  <job>\n".utf8)
+            func add(_ name: StaticString, _ value: String?) {
                 guard let value, !value.isEmpty else { return }
-                job += "    <\(name)>\(XMLOutput.cdata(value))</\(name)>\n"
+                XMLOutput.appendCDATAElement(name, value, to: &job)
             }
             let extra = p.extra ?? [:]
             add("title", p.title)
@@ -85,7 +96,7 @@ public struct IndeedXMLSink: Sink {
             add("experience", extra["experience"])
             add("expirationdate", p.validThrough.map { String(RFC3339.format($0).prefix(10)) })
             if p.location?.remote == true { add("remotetype", "Fully remote") }
-            job += "  </job>\n"
+            job.append(contentsOf: "  </job>\n".utf8)
             try out.write(job)
         }
 
