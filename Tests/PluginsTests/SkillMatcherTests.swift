@@ -13,6 +13,7 @@ struct SkillMatcherTests {
         ("Python/Django on AWS; CI/CD with GitHub Actions", ["python", "django", "aws", "ci/cd", "github actions"]),
         ("Experience with SQL Server and PL/SQL.", ["sql server", "pl/sql"]),
         ("C#/.NET developer", ["c#", ".net"]),
+        ("Python/Django/ and Go/", ["python", "django", "go"]),
         ("Go, Rust and C are welcome", ["go", "rust", "c"]),
         ("Logs in Kibana, models from Hugging Face, charts in D3.js, TCP/IP and Pub/Sub", ["kibana", "hugging face", "d3.js", "tcp/ip", "pub/sub"]),
         ("AWS Glue, Amazon Aurora and Terraform", ["glue", "amazon aurora", "terraform"]),
