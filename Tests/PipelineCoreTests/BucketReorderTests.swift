@@ -50,6 +50,8 @@ struct BucketReorderTests {
             postings.append(p)
         }
         var orders: [[String]] = []
+        var byTitle: [[String]] = []
+        let byTitleDescending = FeedOrder(keys: [try FeedOrder.parseKey("-title")])
         let now = Date(timeIntervalSince1970: 1_795_449_600)
         for store in [direct, buckets] {
             try await store.beginRun(pipeline: "jobs", runID: "r")
@@ -61,11 +63,38 @@ struct BucketReorderTests {
             var firstTen: [String] = []
             try await t.forEach(order: .default, limit: 10) { firstTen.append($0.posting.id ?? ""); return firstTen.count < 10 }
             #expect(firstTen == Array(ids.prefix(10)))
+            // A key read from the records themselves.
+            var titled: [String] = []
+            try await t.forEach(order: byTitleDescending) { titled.append($0.posting.id ?? ""); return true }
+            byTitle.append(titled)
             try await t.commit(exitCode: 0, reportJSON: nil)
             orders.append(ids)
         }
         #expect(orders[0].count == 300)
         #expect(orders[0] == orders[1])
+        #expect(byTitle[0].count == 300)
+        #expect(byTitle[0] == byTitle[1])
+        #expect(byTitle[0].first == "a-99" && byTitle[0] != orders[0])
+    }
+}
+
+extension BucketReorderTests {
+    @Test("a record the state should hold and does not is a clear error, not a short feed")
+    func missingRecord() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-reorder-\(UUID().uuidString)")
+        let store = try SQLiteStateStore(url: dir.appendingPathComponent("a.sqlite"), reorderThreshold: 0)
+        let now = Date(timeIntervalSince1970: 1_795_449_600)
+        try await store.beginRun(pipeline: "jobs", runID: "r")
+        try await store.stage((0..<20).map { JobPosting(id: "a-\($0)", source: "a", sourceID: "\($0)", title: "Dev") }, pipeline: "jobs", runID: "r")
+        let t = try await store.applyRun(RunPlan(pipeline: "jobs", runID: "r", startedAt: now, now: now,
+                                                  sources: [RunPlan.Source(name: "a", result: .complete)], dryRun: false))
+        try store.access { db in try db.execute(sql: "DELETE FROM records WHERE n = (SELECT record FROM postings WHERE id = 'a-7')") }
+        var seen = 0
+        await #expect(throws: StateStoreError.self) {
+            try await t.forEach(order: .default) { _ in seen += 1; return true }
+        }
+        #expect(seen == 0)
+        await t.rollback()
     }
 }
 

@@ -24,7 +24,10 @@ final class BucketReorder {
     private let perBucket: Int
     private var files: [Int32]
     private var buffers: [[UInt8]]
-    private let flushAt = 64 * 1024
+    /// A bucket's buffer is written out at this size: 64 KB, less when there are so many
+    /// buckets that their buffers together would pass 4 MB (a million postings have 244), so
+    /// that what is held does not grow with the feed.
+    private let flushAt: Int
     /// The bucket files are written on a thread of their own, while the store is read.
     private let writer = BackgroundWriter()
 
@@ -37,6 +40,7 @@ final class BucketReorder {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         files = Array(repeating: -1, count: buckets)
         buffers = Array(repeating: [], count: buckets)
+        flushAt = min(64 << 10, max(8 << 10, (4 << 20) / buckets))
     }
 
     deinit {
