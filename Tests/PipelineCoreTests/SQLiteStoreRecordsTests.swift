@@ -87,11 +87,12 @@ struct SQLiteStoreRecordsTests {
             try String?.fetchAll(db, sql: "SELECT json_extract(r.record, '$.company') FROM postings p JOIN records r ON r.n = p.record ORDER BY p.id")
         }
         #expect(companies == ["Acme", nil, nil])
-        // Records are written in the order their postings were staged, merged ones last.
+        // Records are written in the default feed order, newest first, whatever order they were
+        // staged and merged in (a-1's merged version was staged last).
         let order = try store.access { db in
             try String.fetchAll(db, sql: "SELECT json_extract(record, '$.id') FROM records ORDER BY n")
         }
-        #expect(order == ["a-3", "a-1", "a-2"])
+        #expect(order == ["a-3", "a-2", "a-1"])
     }
 
     @Test("expired postings and their records are dropped after 90 days")

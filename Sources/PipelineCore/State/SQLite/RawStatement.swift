@@ -10,7 +10,9 @@ package struct RawStatement {
     let handle: OpaquePointer
     let connection: OpaquePointer?
 
-    /// Wraps a cached statement of `db`; GRDB keeps it alive as long as the connection.
+    /// Wraps a cached statement of `db`. GRDB keeps it alive as long as the connection's schema
+    /// is unchanged, and finalizes it when a table or index is created or dropped: create them
+    /// before preparing, and drop them only after the last step and reset.
     package init(_ db: Database, sql: String) throws {
         let statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement

@@ -71,34 +71,6 @@ final class RecordSpool: @unchecked Sendable {
         }
     }
 
-    /// Reads records in ascending offsets through a window of the file, a system call per
-    /// quarter megabyte rather than one per record: how the run's survivors are copied to the
-    /// records table.
-    struct SequentialReader {
-        let spool: RecordSpool
-        private var window: [UInt8] = []
-        private var windowStart: Int64 = 0
-
-        init(_ spool: RecordSpool) {
-            self.spool = spool
-        }
-
-        /// The `count` bytes appended at `offset`.
-        mutating func read(at offset: Int64, count: Int) throws -> [UInt8] {
-            if offset >= windowStart, offset + Int64(count) <= windowStart + Int64(window.count) {
-                let start = Int(offset - windowStart)
-                return Array(window[start..<start + count])
-            }
-            let size = 1 << 18
-            guard count < size / 2, offset + Int64(size) <= spool.written else {
-                return try spool.read(at: offset, count: count)
-            }
-            window = try spool.read(at: offset, count: size)
-            windowStart = offset
-            return Array(window[0..<count])
-        }
-    }
-
     private func flush() throws {
         guard !pending.isEmpty else { return }
         try pending.withUnsafeBytes { try write($0) }
