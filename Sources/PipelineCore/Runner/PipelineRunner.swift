@@ -124,12 +124,18 @@ public struct PipelineRunner: Sendable {
         }
 
         var runFailure: String?
+        // A batch is staged while the next goes through the stages (staging is one core's work
+        // in the store, the stages use every core); batches are staged one at a time, in order.
+        var staging: Task<Void, any Error>?
         do {
             // A few batches of slack, so that a slow batch on either side does not stall the other.
             for await batch in channel.buffer(policy: .bounded(4)) {
                 let out = try await applyStages(batch, from: 0, context: context, reports: &stageReports)
-                try await store.stage(out, pipeline: pipeline.name, runID: runID)
+                try await staging?.value
+                staging = Task { [store, name = pipeline.name] in try await store.stage(out, pipeline: name, runID: runID) }
             }
+            try await staging?.value
+            staging = nil
             try Task.checkCancellation()
             // Stages that held postings back release them now, through the stages after them.
             // What dedupe finds is merged in the store, where every staged record is, as it is
@@ -154,7 +160,10 @@ public struct PipelineRunner: Sendable {
                 if !counters.isEmpty { stageReports[index].counts = counters }
             }
         } catch is CancellationError {
+            _ = try? await staging?.value
         } catch {
+            // Nothing may still be staging when the run is wound up.
+            _ = try? await staging?.value
             // The state store fails a run too (its database went away): say which failed.
             runFailure = error is StateStoreError ? "state store: \(Self.describe(error))" : "a stage failed: \(Self.describe(error))"
         }
