@@ -260,6 +260,11 @@ struct StateStoreTests {
         var earlier: [String] = []
         try await d.store.forEachActive(pipeline: "jobs") { earlier.append($0.id) }
         #expect(earlier.sorted() == ["a-1", "b-2"])
+        // Those not wanted are not visited (their records are not read).
+        var asked: [String] = [], wanted: [String] = []
+        try await d.store.forEachActive(pipeline: "jobs", where: { id, _ in asked.append(id); return id == "b-2" }) { wanted.append($0.id) }
+        #expect(asked.sorted() == ["a-1", "b-2"])
+        #expect(wanted == ["b-2"])
         let second = try await d.run(["a": [a], "b": [b]], merges: [MergeRequest(survivor: "a-1", absorbed: ["b-2"])])
         #expect(second.active == ["a-1"])
         #expect(second.counts["b"]?.merged == 1)

@@ -9,8 +9,18 @@ import Foundation
 /// }
 /// ```
 public protocol EarlierPostings: Sendable {
+    /// Visits the active postings of earlier runs for which `wanted(id, firstSeen)` is true, in
+    /// no particular order. The others' records are not read at all: a run that read every
+    /// source again has all of them among its own postings, and reading a million records to
+    /// skip them was most of its dedupe time.
+    func forEach(where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) async throws
+}
+
+extension EarlierPostings {
     /// Visits every active posting of earlier runs, in no particular order.
-    func forEach(_ visit: (EarlierPosting) throws -> Void) async throws
+    public func forEach(_ visit: (EarlierPosting) throws -> Void) async throws {
+        try await forEach(where: { _, _ in true }, visit)
+    }
 }
 
 /// One active posting of an earlier run.
@@ -35,7 +45,7 @@ struct StoreEarlierPostings: EarlierPostings {
     let store: any StateStore
     let pipeline: String
 
-    func forEach(_ visit: (EarlierPosting) throws -> Void) async throws {
-        try await store.forEachActive(pipeline: pipeline, visit)
+    func forEach(where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) async throws {
+        try await store.forEachActive(pipeline: pipeline, where: wanted, visit)
     }
 }

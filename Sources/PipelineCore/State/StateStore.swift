@@ -24,8 +24,9 @@ public protocol StateStore: Sendable {
     func beginRun(pipeline: String, runID: String) async throws
     /// Stages postings that the stages put out; nothing changes in the active set yet.
     func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws
-    /// Visits the postings earlier runs left active (not this run's staged ones), for dedupe.
-    func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws
+    /// Visits the postings earlier runs left active (not this run's staged ones) for which
+    /// `wanted(id, firstSeen)` is true, for dedupe; the others' records are not read.
+    func forEachActive(pipeline: String, where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) async throws
     /// Collapses the staged (and earlier active) postings each request names into its survivor,
     /// merged by `PostingMerge`; postings a request names that are neither staged nor active
     /// (a later stage dropped them) are left out, and so is what `failedSources` staged (the run
@@ -58,6 +59,11 @@ public protocol StateStore: Sendable {
 
 extension StateStore {
     public func close() async {}
+
+    /// Visits every posting earlier runs left active (not this run's staged ones).
+    public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {
+        try await forEachActive(pipeline: pipeline, where: { _, _ in true }, visit)
+    }
 }
 
 /// A held run lock; released by `release()` or when the process ends, however it ends.

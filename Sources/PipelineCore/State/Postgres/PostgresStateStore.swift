@@ -323,9 +323,10 @@ public final class PostgresStateStore: StateStore {
             })
     }
 
-    public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {
+    public func forEachActive(pipeline: String, where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) async throws {
         try await stream("SELECT id, first_seen, record FROM syndicate_postings WHERE pipeline = \(pipeline) AND active") { row in
             let (id, firstSeen, record) = try row.decode((String, Date, ByteBuffer).self)
+            guard try wanted(id, firstSeen) else { return true }
             try visit(EarlierPosting(id: id, firstSeen: firstSeen, stored: StoredPosting(json: Array(record.readableBytesView))))
             return true
         }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteStateStore {
-    public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {
+    public func forEachActive(pipeline: String, where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) async throws {
         try access { db in
             // In record-number order, so that the records are read front to back; each is read
             // while the list is stepped, so that nothing per posting is held (a million earlier
@@ -14,8 +14,10 @@ extension SQLiteStateStore {
             list.bind(1, pipeline)
             let records = try RecordReader(db)
             while try list.step() {
+                let id = list.text(0)
                 let firstSeen = RFC3339.parse(list.text(1)) ?? Date.distantPast
-                try visit(EarlierPosting(id: list.text(0), firstSeen: firstSeen, stored: StoredPosting(json: records.bytes(list.int(2)))))
+                guard try wanted(id, firstSeen) else { continue }
+                try visit(EarlierPosting(id: id, firstSeen: firstSeen, stored: StoredPosting(json: records.bytes(list.int(2)))))
             }
         }
     }

@@ -119,11 +119,12 @@ public final class DedupeStage: Stage {
         }
         if acrossRuns, let earlier = run.earlierPostings {
             var batch: [DedupeSignature] = []
-            try await earlier.forEach { posting in
-                // An id this run staged again is the same posting, not a duplicate: it only
-                // tells when that posting was first seen — its first version here, so that a
-                // second one the same source listed again is merged into it, not the other way.
-                if try store.sawEarlier(id: posting.id, firstSeen: posting.firstSeen.timeIntervalSince1970) { return }
+            // An id this run staged again is the same posting, not a duplicate: it only tells
+            // when that posting was first seen — its first version here, so that a second one the
+            // same source listed again is merged into it, not the other way. Its record is not read.
+            try await earlier.forEach(where: { id, firstSeen in
+                try !store.sawEarlier(id: id, firstSeen: firstSeen.timeIntervalSince1970)
+            }) { posting in
                 let stored = posting.stored.posting
                 batch.append(DedupeSignature(
                     stored, id: posting.id, firstSeen: posting.firstSeen, earlier: true, sourceRank: ranks[stored.source ?? ""] ?? ranks.count))
