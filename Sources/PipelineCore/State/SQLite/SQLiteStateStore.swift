@@ -438,7 +438,8 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "DELETE FROM records WHERE n IN (SELECT record FROM postings WHERE \(purge) AND record IS NOT NULL)", arguments: arguments)
             try db.execute(sql: "DELETE FROM postings WHERE \(purge)", arguments: arguments)
         }
-        // What the sources that did not complete staged is not used: their new records go.
+        // The run is no longer open; what the sources that did not complete staged was never
+        // copied to the records table, and goes with the staging table and the spool.
         try discardStaged(pipeline: p, db)
         try updateSources(plan, db)
         try insertRun(plan, exitCode: nil, report: nil, db)
