@@ -86,13 +86,22 @@ public struct JSONParser {
 
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
-        index += 1
         var members: [(String, JSONValue)] = []
+        try readMembers { (key: String, parser: inout JSONParser) throws(JSONSyntaxError) in
+            members.append((key, try parser.parseValue()))
+        }
+        depth -= 1
+        return .object(members)
+    }
+
+    /// Reads an object from its `{` to past its `}`, handing each member's name to `body` with
+    /// the parser at the member's value, which `body` must read.
+    private mutating func readMembers(_ body: (String, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        index += 1
         skipWhitespace()
         if index < end, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            depth -= 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
@@ -106,8 +115,7 @@ public struct JSONParser {
             guard bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(key)\"") }
             index += 1
             skipWhitespace()
-            let value = try parseValue()
-            members.append((key, value))
+            try body(key, &self)
             skipWhitespace()
             guard index < end else { throw error("unexpected end of document inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -116,8 +124,7 @@ public struct JSONParser {
             }
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                depth -= 1
-                return .object(members)
+                return
             }
             throw error("expected ',' or '}' in an object, found '\(describe(bytes[index]))'")
         }
@@ -305,31 +312,7 @@ extension JSONParser {
         guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "{") else {
             throw parser.error("expected an object")
         }
-        parser.index += 1
-        parser.skipWhitespace()
-        if parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "}") { return }
-        while true {
-            parser.skipWhitespace()
-            guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
-                throw parser.error("expected a quoted member name")
-            }
-            let key = try parser.parseString()
-            parser.skipWhitespace()
-            guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: ":") else {
-                throw parser.error("expected ':' after member name \"\(key)\"")
-            }
-            parser.index += 1
-            parser.skipWhitespace()
-            try body(key, &parser)
-            parser.skipWhitespace()
-            guard parser.index < parser.end else { throw parser.error("unexpected end of document inside an object") }
-            if parser.bytes[parser.index] == UInt8(ascii: ",") {
-                parser.index += 1
-                continue
-            }
-            if parser.bytes[parser.index] == UInt8(ascii: "}") { return }
-            throw parser.error("expected ',' or '}' in an object")
-        }
+        try parser.readMembers(body)
     }
 
     /// The value here, built.

@@ -6,7 +6,6 @@ extension SQLiteStateStore {
     /// (the records table gets it when the run is applied, if it survives the run's merging).
     /// Shared by staging a batch and by staging the postings a merge produces.
     struct Stager {
-        let db: Database
         let pipeline: String
         let known: RawStatement
         let spool: RecordSpool
@@ -16,7 +15,6 @@ extension SQLiteStateStore {
         let fresh: Bool
 
         init(_ db: Database, pipeline: String, fresh: Bool, spool: RecordSpool) throws {
-            self.db = db
             self.pipeline = pipeline
             self.fresh = fresh
             self.spool = spool

@@ -318,7 +318,7 @@ public final class SQLiteStateStore: StateStore {
 
     public func status(pipeline: String, runs: Int) async throws -> PipelineStatus {
         try access { db in
-            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings WHERE pipeline = ? AND active = 1", arguments: [pipeline]) ?? 0
+            let active = try Self.activeCount(pipeline: pipeline, db)
             let expired = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings WHERE pipeline = ? AND active = 0", arguments: [pipeline]) ?? 0
             let runRows = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE pipeline = ? ORDER BY started_at DESC, rowid DESC LIMIT ?", arguments: [pipeline, runs])
             var activeBySource: [String: Int] = [:]
@@ -495,6 +495,11 @@ public final class SQLiteStateStore: StateStore {
         try db.execute(sql: "DELETE FROM open_runs WHERE pipeline = ?", arguments: [pipeline])
     }
 
+    /// How many postings of `pipeline` are active.
+    static func activeCount(pipeline: String, _ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings WHERE pipeline = ? AND active = 1", arguments: [pipeline]) ?? 0
+    }
+
     static func jsonArray(_ strings: [String]) -> String {
         var writer = JSONWriter()
         writer.beginArray()
@@ -561,7 +566,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         let active = "FROM postings \(join) WHERE postings.pipeline = ? AND postings.active = 1"
         let clause = SQLiteOrder.clause(order)
         try store.access { db in
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings WHERE pipeline = ? AND active = 1", arguments: [plan.pipeline]) ?? 0
+            let count = try SQLiteStateStore.activeCount(pipeline: plan.pipeline, db)
             if min(count, limit ?? Int.max) < store.reorderThreshold {
                 // A small feed: one read per posting, in feed order.
                 let records = try SQLiteStateStore.RecordReader(db)
@@ -622,7 +627,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
 
     func activeCount() async throws -> Int {
         try store.access { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings WHERE pipeline = ? AND active = 1", arguments: [plan.pipeline]) ?? 0
+            try SQLiteStateStore.activeCount(pipeline: plan.pipeline, db)
         }
     }
 

@@ -48,15 +48,14 @@ enum XMLOutput {
         out.append(UInt8(ascii: "<"))
         name.withUTF8Buffer { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: ">"))
-        var text = text
-        let plain = text.withUTF8 { bytes in
-            guard !bytes.contains(where: cdataNeedsWork) else { return false }
+        if anyByte(of: text, where: cdataNeedsWork) {
+            out.append(contentsOf: cdata(text).utf8)
+        } else {
+            // The common case, without building the section as a string first.
             out.append(contentsOf: "<![CDATA[".utf8)
-            out.append(contentsOf: bytes)
+            out.append(contentsOf: text.utf8)
             out.append(contentsOf: "]]>".utf8)
-            return true
         }
-        if !plain { out.append(contentsOf: cdata(text).utf8) }
         out.append(contentsOf: "</".utf8)
         name.withUTF8Buffer { out.append(contentsOf: $0) }
         out.append(contentsOf: ">\n".utf8)

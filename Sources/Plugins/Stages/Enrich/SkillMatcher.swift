@@ -73,8 +73,7 @@ public struct SkillMatcher: Sendable {
 
     /// The canonical skills named in `text`, in order of first mention, each once.
     public func skills(in text: String) -> [String] {
-        var text = text
-        let written = text.withUTF8 { Array($0) }
+        let written = Array(text.utf8)
         let lower = written.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         // Sized for the text's words up front: growing the list was a quarter of the matcher's
         // time over a 250,000-posting run's descriptions.
