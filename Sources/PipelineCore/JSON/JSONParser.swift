@@ -255,13 +255,7 @@ public struct JSONParser {
     /// character) starting at `start` ends.
     private func plainRun(from start: Int) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
-            var i = start
-            while i < end {
-                let c = buffer[i]
-                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-                i += 1
-            }
-            return i
+            ByteScan.first(in: UnsafeBufferPointer(rebasing: buffer[..<end]), from: start, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
         }
     }
 

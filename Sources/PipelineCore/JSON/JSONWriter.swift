@@ -137,12 +137,10 @@ public struct JSONWriter: Sendable {
             var i = 0
             let count = utf8.count
             while i < count {
-                // Eight bytes at a time while none needs escaping (descriptions are long runs
+                // Eight bytes at a time to the next byte to escape (descriptions are long runs
                 // of plain text; this loop was the largest cost of staging a record).
-                if i + 8 <= count, !Self.needsEscape(UnsafeRawBufferPointer(utf8).loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
+                i = ByteScan.first(in: utf8, from: i, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
+                guard i < count else { break }
                 let c = utf8[i]
                 i += 1
                 let escape: UInt8?
@@ -167,19 +165,5 @@ public struct JSONWriter: Sendable {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Whether any of eight bytes is a control character, a quote or a backslash (the classic
-    /// "has a byte less than n" and "has a zero byte" bit tricks).
-    @inline(__always)
-    static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let control = (word &- ones &* 0x20) & ~word & highs
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let quotes = (quote &- ones) & ~quote & highs
-        let backslashes = (backslash &- ones) & ~backslash & highs
-        return (control | quotes | backslashes) != 0
     }
 }

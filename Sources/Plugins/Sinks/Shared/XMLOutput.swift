@@ -32,7 +32,8 @@ enum XMLOutput {
 
     /// The text as one or more CDATA sections: a `]]>` inside is split across two.
     static func cdata(_ text: String) -> String {
-        if !anyByte(of: text, where: cdataNeedsWork) {
+        var text = text
+        if !text.withUTF8(cdataNeedsWork) {
             return "<![CDATA[" + text + "]]>"
         }
         var clean = ""
@@ -48,23 +49,33 @@ enum XMLOutput {
         out.append(UInt8(ascii: "<"))
         name.withUTF8Buffer { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: ">"))
-        if anyByte(of: text, where: cdataNeedsWork) {
-            out.append(contentsOf: cdata(text).utf8)
-        } else {
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            guard !cdataNeedsWork(utf8) else { return false }
             // The common case, without building the section as a string first.
             out.append(contentsOf: "<![CDATA[".utf8)
-            out.append(contentsOf: text.utf8)
+            out.append(contentsOf: utf8)
             out.append(contentsOf: "]]>".utf8)
+            return true
         }
+        if !plain { out.append(contentsOf: cdata(text).utf8) }
         out.append(contentsOf: "</".utf8)
         name.withUTF8Buffer { out.append(contentsOf: $0) }
         out.append(contentsOf: ">\n".utf8)
     }
 
-    /// Whether a byte may need work inside CDATA: markup needs none there; only `]]>`, C0
-    /// controls and U+FFFE/F do.
-    private static func cdataNeedsWork(_ byte: UInt8) -> Bool {
-        needsWork(byte, quotes: false) && byte != UInt8(ascii: "<") && byte != UInt8(ascii: "&") && byte != UInt8(ascii: ">")
+    /// Whether some byte may need work inside CDATA: markup needs none there; only `]]>`, C0
+    /// controls and U+FFFE/F do. Eight bytes at a time (the Indeed sink puts every
+    /// description through this).
+    private static func cdataNeedsWork(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while true {
+            i = ByteScan.first(in: utf8, from: i, equalTo: UInt8(ascii: "]"), or: 0xEF, orBelow: 0x20)
+            guard i < utf8.count else { return false }
+            let byte = utf8[i]
+            if byte != 0x09, byte != 0x0A, byte != 0x0D { return true }
+            i += 1
+        }
     }
 
     /// Whether any of the text's UTF-8 bytes satisfies `test`, over its contiguous storage

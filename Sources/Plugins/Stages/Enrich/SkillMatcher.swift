@@ -73,35 +73,48 @@ public struct SkillMatcher: Sendable {
 
     /// The canonical skills named in `text`, in order of first mention, each once.
     public func skills(in text: String) -> [String] {
-        let written = Array(text.utf8)
-        let lower = written.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        var text = text
+        return text.withUTF8 { written in
+            // The text's bytes as they are (for the capitals some names need) and lower-cased,
+            // both read through pointers: the checked subscripts and slices of arrays were
+            // half of the matcher's time.
+            let lowered = [UInt8](unsafeUninitializedCapacity: written.count) { lower, count in
+                for i in written.indices {
+                    let byte = written[i]
+                    lower[i] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                }
+                count = written.count
+            }
+            return lowered.withUnsafeBufferPointer { lower in skills(written: written, lower: lower) }
+        }
+    }
+
+    private func skills(written: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>) -> [String] {
         // Sized for the text's words up front: growing the list was a quarter of the matcher's
         // time over a 250,000-posting run's descriptions.
         var words: [Range<Int>] = []
         words.reserveCapacity(lower.count / 5 + 4)
-        lower.withUnsafeBufferPointer { bytes in
-            Self.forEachWord(bytes) { word, slashed in
-                // "C#/.NET" and "Python/Django" are two names; "CI/CD" and "PL/SQL" are one.
-                if slashed, entry(for: [word], in: lower) == nil {
-                    var start = word.lowerBound
-                    for i in word where bytes[i] == 0x2F {
-                        if i > start { words.append(start..<i) }
-                        start = i + 1
-                    }
-                    if start < word.upperBound { words.append(start..<word.upperBound) }
-                } else {
-                    words.append(word)
+        Self.forEachWord(lower) { word, slashed in
+            // "C#/.NET" and "Python/Django" are two names; "CI/CD" and "PL/SQL" are one.
+            if slashed, entry(for: [word], in: lower) == nil {
+                var start = word.lowerBound
+                for i in word where lower[i] == 0x2F {
+                    if i > start { words.append(start..<i) }
+                    start = i + 1
                 }
+                if start < word.upperBound { words.append(start..<word.upperBound) }
+            } else {
+                words.append(word)
             }
         }
         var found: [String] = []
         var i = 0
         while i < words.count {
             var matched = 1
-            let hash = Self.hash(lower[words[i]])
+            let hash = Self.hash(lower, words[i])
             if firstWords[Int(hash >> 6 & 0x3FF)] & (1 << (hash & 63)) != 0, let candidates = byFirstWord[hash] {
                 for entry in candidates where i + entry.words.count <= words.count {
-                    guard entry.words.indices.allSatisfy({ lower[words[i + $0]].elementsEqual(entry.words[$0]) }) else { continue }
+                    guard entry.words.indices.allSatisfy({ Self.equal(lower, words[i + $0], entry.words[$0]) }) else { continue }
                     if entry.canonical == "go", !Self.isLanguageGo(written, lower, words, at: i, alias: entry.words) { continue }
                     if capitalizedOnly.contains(String(decoding: entry.words[0], as: UTF8.self)),
                        written[words[i].lowerBound] == lower[words[i].lowerBound] { continue }
@@ -117,20 +130,27 @@ public struct SkillMatcher: Sendable {
         return found
     }
 
-    private func entry(for words: [Range<Int>], in lower: [UInt8]) -> Entry? {
+    private func entry(for words: [Range<Int>], in lower: UnsafeBufferPointer<UInt8>) -> Entry? {
         guard let first = words.first else { return nil }
-        return byFirstWord[Self.hash(lower[first])]?.first { entry in
-            entry.words.count == words.count && entry.words.indices.allSatisfy { lower[words[$0]].elementsEqual(entry.words[$0]) }
+        return byFirstWord[Self.hash(lower, first)]?.first { entry in
+            entry.words.count == words.count && entry.words.indices.allSatisfy { Self.equal(lower, words[$0], entry.words[$0]) }
         }
+    }
+
+    /// Whether the text's bytes in `range` are `word`.
+    private static func equal(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: [UInt8]) -> Bool {
+        range.count == word.count && UnsafeBufferPointer(rebasing: text[range]).elementsEqual(word)
     }
 
     /// "Go" the language: "golang", or "Go"/"GO" written so, not followed by a word that makes
     /// it the verb.
-    static func isLanguageGo(_ written: [UInt8], _ lower: [UInt8], _ words: [Range<Int>], at index: Int, alias: [[UInt8]]) -> Bool {
+    static func isLanguageGo(
+        _ written: UnsafeBufferPointer<UInt8>, _ lower: UnsafeBufferPointer<UInt8>, _ words: [Range<Int>], at index: Int, alias: [[UInt8]]
+    ) -> Bool {
         guard alias == [Array("go".utf8)] else { return true }
         guard written[words[index].lowerBound] == UInt8(ascii: "G") else { return false }
         guard index + 1 < words.count else { return true }
-        let next = String(decoding: lower[words[index + 1]], as: UTF8.self)
+        let next = String(decoding: UnsafeBufferPointer(rebasing: lower[words[index + 1]]), as: UTF8.self)
         return !["to", "ahead", "live", "through", "beyond", "further", "above", "with", "for", "get", "and"].contains(next)
     }
 
@@ -163,8 +183,13 @@ public struct SkillMatcher: Sendable {
 
     /// FNV-1a over a word's bytes.
     static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.withUnsafeBufferPointer { hash($0, $0.indices) }
+    }
+
+    /// FNV-1a over the text's bytes in `range`.
+    static func hash(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        for i in range { h = (h ^ UInt64(text[i])) &* 0x0000_0100_0000_01b3 }
         return h
     }
 }
