@@ -15,6 +15,8 @@ public struct JSONParser {
     private var index: Int
     private let end: Int
     private var depth = 0
+    /// Where `parseString` builds strings with escapes (kept for its capacity).
+    private var scratch: [UInt8] = []
 
     /// Parses one complete JSON document; trailing white space is allowed, anything else is not.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
@@ -194,8 +196,15 @@ public struct JSONParser {
             index += 1
             return s
         }
+        // A string with escapes is built in a buffer the parser keeps from one string to the
+        // next: a description's text has a line break escaped every paragraph, and growing a
+        // new buffer to its size each time was a good part of decoding a record.
         var out: [UInt8] = []
-        out.reserveCapacity(min(end, index + 256) - start)
+        swap(&out, &scratch)
+        defer {
+            out.removeAll(keepingCapacity: true)
+            swap(&out, &scratch)
+        }
         out.append(contentsOf: bytes[start..<index])
         while index < end {
             let c = bytes[index]

@@ -41,6 +41,19 @@ package struct RawStatement {
         }
     }
 
+    /// Runs the statement once with `bytes` bound as text at `index` in place, not copied by
+    /// SQLite (a run's records are most of the bytes it writes), and unbinds them after.
+    package func execute(bindingUTF8 bytes: [UInt8], at index: Int32) throws {
+        try bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer<CChar>(bitPattern: 1)
+            // No destructor (SQLITE_STATIC): the buffer outlives the step, and the binding is
+            // cleared before it goes.
+            _ = sqlite3_bind_text(handle, index, base, Int32(raw.count), nil)
+            defer { sqlite3_bind_null(handle, index) }
+            try execute()
+        }
+    }
+
     /// Binds bytes as a blob.
     package func bind(_ index: Int32, blob bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in

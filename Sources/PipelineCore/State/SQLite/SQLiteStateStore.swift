@@ -474,8 +474,7 @@ public final class SQLiteStateStore: StateStore {
             insert.bind(1, pipeline)
             while try rows.step() {
                 insert.bind(2, blob: rows.bytes(3))
-                insert.bind(3, utf8: try spool.read(at: rows.int(1), count: Int(rows.int(2))))
-                try insert.execute()
+                try insert.execute(bindingUTF8: spool.read(at: rows.int(1), count: Int(rows.int(2))), at: 3)
                 note.bind(1, rows.int(0))
                 note.bind(2, db.lastInsertedRowID)
                 try note.execute()
