@@ -13,22 +13,29 @@ public struct SimHash: Sendable, Hashable {
     public let value: UInt64
 
     /// Hashes the text's lower-cased words, three at a time (single words when it has fewer).
+    ///
+    /// Hashes are compared only within a run (dedupe's signatures live in the run's scratch
+    /// store), so the function may change between versions.
     public init(text: String, shingle: Int = 3) {
+        var text = text
         var words: [UInt64] = []
-        var current: UInt64 = 0xcbf2_9ce4_8422_2325
-        var inWord = false
-        for byte in text.utf8 {
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) || lower >= 0x80 {
-                current = (current ^ UInt64(lower)) &* 0x0000_0100_0000_01b3
-                inWord = true
-            } else if inWord {
-                words.append(current)
-                current = 0xcbf2_9ce4_8422_2325
-                inWord = false
+        text.withUTF8 { utf8 in
+            words.reserveCapacity(utf8.count / 6 + 1)
+            var current: UInt64 = 0xcbf2_9ce4_8422_2325
+            var inWord = false
+            for byte in utf8 {
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) || lower >= 0x80 {
+                    current = (current ^ UInt64(lower)) &* 0x0000_0100_0000_01b3
+                    inWord = true
+                } else if inWord {
+                    words.append(current)
+                    current = 0xcbf2_9ce4_8422_2325
+                    inWord = false
+                }
             }
+            if inWord { words.append(current) }
         }
-        if inWord { words.append(current) }
         // Each bit's vote is counted eight bits at a time: a shingle hash's bytes index a table
         // that spreads a byte's bits into eight one-byte lanes, added to one accumulator per
         // byte, drained into wide counters before a lane can overflow. Eight additions a
@@ -40,15 +47,20 @@ public struct SimHash: Sendable, Hashable {
         var shingles = 0
         let size = min(shingle, max(words.count, 1))
         if words.count >= size, !words.isEmpty {
-            for start in 0...(words.count - size) {
-                var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-                for word in words[start..<(start + size)] { h = Self.mix(h ^ word) }
-                for k in 0..<8 { lanes[k] &+= Self.spread[Int((h >> UInt64(k * 8)) & 0xFF)] }
-                shingles += 1
-                pending += 1
-                if pending == 255 {
-                    Self.drain(&lanes, into: &counts)
-                    pending = 0
+            words.withUnsafeBufferPointer { words in
+                for start in 0...(words.count - size) {
+                    // The shingle's words rotated apart (so their order counts), then one
+                    // mix: three chained mixes a shingle were half of hashing a description.
+                    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+                    for k in 0..<size { h ^= Self.rotated(words[start + k], by: k * 21) }
+                    h = Self.mix(h)
+                    for k in 0..<8 { lanes[k] &+= Self.spread[Int((h >> UInt64(k * 8)) & 0xFF)] }
+                    shingles += 1
+                    pending += 1
+                    if pending == 255 {
+                        Self.drain(&lanes, into: &counts)
+                        pending = 0
+                    }
                 }
             }
         }
@@ -57,6 +69,11 @@ public struct SimHash: Sendable, Hashable {
         // A bit is set when more than half the shingles set it.
         for bit in 0..<64 where counts[bit] * 2 > shingles { value |= 1 << UInt64(bit) }
         self.value = value
+    }
+
+    private static func rotated(_ x: UInt64, by bits: Int) -> UInt64 {
+        let r = UInt64(bits & 63)
+        return r == 0 ? x : (x << r) | (x >> (64 - r))
     }
 
     /// Adds the lanes' byte counters to the wide ones and empties them (a function of its own,
