@@ -71,6 +71,28 @@ struct SinksTests {
         #expect(!(try scratch.read("out/indeed.xml")).contains("\u{1}"))
     }
 
+    @Test("a where: on the description's text filters its own feed; the feed sharing its pass keeps every posting")
+    func textForConditions() async throws {
+        let scratch = try Scratch()
+        try scratch.write("in.jsonl", """
+            {"source_id":"1","title":"Back-End Developer","company":"Acme","location":{"text":"Toronto, ON"},"url":"https://acme.example/1","date_posted":"2026-11-20T00:00:00Z","description_html":"<p>Build APIs.</p>","description_text":"Build APIs. Visa sponsorship."}
+            {"source_id":"2","title":"Front-End Developer","company":"Acme","location":{"text":"Toronto, ON"},"url":"https://acme.example/2","date_posted":"2026-11-21T00:00:00Z","description_html":"<p>Build screens.</p>","description_text":"Build screens."}
+            """)
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { in: { type: jsonl, path: in.jsonl } }
+            stages: [ { type: normalize } ]
+            sinks:
+              indeed: { type: indeed-xml, path: out/indeed.xml, publisher: T }
+              visa: { type: indeed-xml, path: out/visa.xml, publisher: T, where: 'description_text contains "Visa"' }
+            """)
+        #expect(report.exitCode == 0, "\(report.failure ?? "")")
+        #expect(report.sinks.map(\.written) == [2, 1])
+        #expect(try scratch.read("out/visa.xml").contains("acme.example/1"))
+        #expect(!(try scratch.read("out/visa.xml")).contains("acme.example/2"))
+    }
+
     @Test("postings a board would reject are left out of its feed only, with the reason in the report")
     func validation() async throws {
         let scratch = try Scratch()

@@ -45,73 +45,115 @@ extension JobPosting {
     /// Reads the record's JSON bytes the same way, building only the nested members' values.
     init(storedBytes bytes: [UInt8]) throws(JSONSyntaxError) {
         self.init()
+        // Members are named in the order `writeJSON` writes them, so the next name is nearly
+        // always the one after the last: one comparison a member instead of a `switch` over
+        // two dozen strings (a fifth of decoding a record).
+        let fields = Self.storedFields
+        var next = 0
         try JSONParser.forEachMember(of: bytes) { (key: String, parser: inout JSONParser) throws(JSONSyntaxError) in
-            if Self.storedNested(key) {
-                let member = try parser.readValue()
-                takeStored(key, text: member.scalarText, member: member)
+            let field: StoredField?
+            if next < fields.count, fields[next].rawValue == key {
+                field = fields[next]
+                next += 1
             } else {
-                takeStored(key, text: try parser.readScalarText(), member: .null)
+                field = StoredField(rawValue: key)
+                if let field, let index = fields.firstIndex(of: field) { next = index + 1 }
+            }
+            guard let field else {
+                _ = try parser.readValue()
+                return
+            }
+            if field.isNested {
+                let member = try parser.readValue()
+                takeStored(field, text: member.scalarText, member: member)
+            } else {
+                takeStored(field, text: try parser.readScalarText(), member: .null)
             }
         }
     }
 
-    /// The members `takeStored` reads as more than their text.
-    private static func storedNested(_ key: String) -> Bool {
-        switch key {
-        case "occupation", "location", "salary", "salary_band", "skills", "duplicates", "extra": true
-        default: false
+    private static let storedFields = StoredField.allCases
+
+    /// The members of the record's JSON form, in the order `writeJSON` writes them.
+    enum StoredField: String, CaseIterable {
+        case id, source
+        case sourceID = "source_id"
+        case url, title
+        case titleRaw = "title_raw"
+        case titleCanonical = "title_canonical"
+        case seniority
+        case roleType = "role_type"
+        case occupation, company, location, salary
+        case salaryBand = "salary_band"
+        case employmentType = "employment_type"
+        case datePosted = "date_posted"
+        case validThrough = "valid_through"
+        case descriptionHTML = "description_html"
+        case descriptionText = "description_text"
+        case skills, duplicates, extra
+
+        /// The members `takeStored` reads as more than their text.
+        var isNested: Bool {
+            switch self {
+            case .occupation, .location, .salary, .salaryBand, .skills, .duplicates, .extra: true
+            default: false
+            }
         }
     }
 
     /// Sets the field a stored member names: `text` is its scalar text, `member` its value
     /// (only read for the nested members).
     private mutating func takeStored(_ key: String, text: String?, member: JSONValue) {
-        switch key {
-        case "id": id = text
-        case "source": source = text
-        case "source_id": sourceID = text
-        case "url": url = text
-        case "title": title = text
-        case "title_raw": titleRaw = text
-        case "title_canonical": titleCanonical = text
-        case "seniority": seniority = text.flatMap(Seniority.init(rawValue:))
-        case "role_type": roleType = text.flatMap(RoleType.init(rawValue:))
-        case "occupation": occupation = Occupation(noc: member["noc"]?.scalarText, onet: member["onet"]?.scalarText)
-        case "company": company = text
-        case "location":
+        guard let field = StoredField(rawValue: key) else { return }
+        takeStored(field, text: text, member: member)
+    }
+
+    private mutating func takeStored(_ field: StoredField, text: String?, member: JSONValue) {
+        switch field {
+        case .id: id = text
+        case .source: source = text
+        case .sourceID: sourceID = text
+        case .url: url = text
+        case .title: title = text
+        case .titleRaw: titleRaw = text
+        case .titleCanonical: titleCanonical = text
+        case .seniority: seniority = text.flatMap(Seniority.init(rawValue:))
+        case .roleType: roleType = text.flatMap(RoleType.init(rawValue:))
+        case .occupation: occupation = Occupation(noc: member["noc"]?.scalarText, onet: member["onet"]?.scalarText)
+        case .company: company = text
+        case .location:
             var remote: Bool?
             if case .bool(let b)? = member["remote"] { remote = b }
             location = Location(
                 city: member["city"]?.scalarText, region: member["region"]?.scalarText, country: member["country"]?.scalarText,
                 postalCode: member["postal_code"]?.scalarText, remote: remote, text: member["text"]?.scalarText)
-        case "salary":
+        case .salary:
             salary = Salary(
                 min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
                 currency: member["currency"]?.scalarText, period: member["period"]?.scalarText.flatMap(PayPeriod.init(rawValue:)),
                 text: member["text"]?.scalarText)
-        case "salary_band":
+        case .salaryBand:
             salaryBand = SalaryBand(
                 label: member["label"]?.scalarText.flatMap(Seniority.init(rawValue:)),
                 min: member["min"]?.scalarText.flatMap(Double.init), max: member["max"]?.scalarText.flatMap(Double.init),
                 currency: member["currency"]?.scalarText, basis: member["basis"]?.scalarText.flatMap(BandBasis.init(rawValue:)))
-        case "employment_type": employmentType = text.flatMap(EmploymentType.init(rawValue:))
-        case "date_posted": datePosted = text.flatMap(RFC3339.parse)
-        case "valid_through": validThrough = text.flatMap(RFC3339.parse)
-        case "description_html": descriptionHTML = text
-        case "description_text": descriptionText = text
-        case "skills":
+        case .employmentType: employmentType = text.flatMap(EmploymentType.init(rawValue:))
+        case .datePosted: datePosted = text.flatMap(RFC3339.parse)
+        case .validThrough: validThrough = text.flatMap(RFC3339.parse)
+        case .descriptionHTML: descriptionHTML = text
+        case .descriptionText: descriptionText = text
+        case .skills:
             if case .array(let items) = member { skills = items.compactMap(\.scalarText) }
-        case "duplicates":
+        case .duplicates:
             if case .array(let items) = member {
                 duplicates = items.map { DuplicateReference(source: $0["source"]?.scalarText, sourceID: $0["source_id"]?.scalarText, url: $0["url"]?.scalarText) }
             }
-        case "extra":
+        case .extra:
             if case .object(let pairs) = member {
                 var extra: [String: String] = [:]
                 for (k, v) in pairs { extra[k] = v.scalarText }
                 self.extra = extra
             }
-        default: break
         }
     }
 }
