@@ -1,3 +1,5 @@
+import PipelineCore
+
 /// The sanitizer's fast path: a description made only of what the allow-list keeps as it is
 /// — top-level `p`, `h2`–`h4`, `ul` and `ol` holding `li`, with `strong`, `b`, `em`, `i` and
 /// `br` inside, no attributes, entities or stray text — comes out of libxml2's HTML parser
@@ -89,26 +91,30 @@ enum PlainHTML {
                 afterBreak = false
                 continue
             }
-            // A run of text, inside an element that holds text.
+            // A run of text, inside an element that holds text: found and checked eight bytes
+            // at a time (descriptions are mostly such runs).
             guard let kind = kinds.last, kind != .list else { return nil }
-            var blank = true
             let run = i
-            while i < n, bytes[i] != UInt8(ascii: "<") {
-                let c = bytes[i]
-                switch c {
-                case UInt8(ascii: "&"), UInt8(ascii: ">"), 0x0D: return nil
-                case 0x20, 0x09, 0x0A: break
-                case ..<0x20: return nil
-                case 0xEF:
-                    // U+FFFE and U+FFFF are not characters to libxml2.
-                    if i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return nil }
-                    blank = false
-                default: blank = false
-                }
+            while true {
+                i = ByteScan.first(in: bytes, from: i, equalTo: UInt8(ascii: "<"), or: UInt8(ascii: "&"), orBelow: 0x20)
+                guard i < n, bytes[i] != UInt8(ascii: "<") else { break }
+                // An entity, or a control character but tab and line feed.
+                guard bytes[i] == 0x09 || bytes[i] == 0x0A else { return nil }
                 i += 1
             }
+            var k = run
+            while true {
+                // A stray '>', or U+FFFE and U+FFFF (not characters to libxml2).
+                k = ByteScan.first(in: UnsafeBufferPointer(rebasing: bytes[..<i]), from: k, equalTo: UInt8(ascii: ">"), or: 0xEF, orBelow: 0)
+                guard k < i else { break }
+                if bytes[k] == UInt8(ascii: ">") { return nil }
+                if k + 2 < n, bytes[k + 1] == 0xBF, bytes[k + 2] >= 0xBE { return nil }
+                k += 1
+            }
+            // Only a run after a `br` must not be blank.
+            let blank = afterBreak && !UnsafeBufferPointer(rebasing: bytes[run..<i]).contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A }
             text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-            guard !(blank && afterBreak) else { return nil }
+            guard !blank else { return nil }
             justOpened = false
             afterBreak = false
         }
