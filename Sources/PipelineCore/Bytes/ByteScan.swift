@@ -12,7 +12,6 @@
 /// let end = ByteScan.first(in: buffer, from: i, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
 /// ```
 public enum ByteScan {
-
     /// The index of the first byte at or after `start` that is `a` or `b` or less than `limit`
     /// (`limit` at most 0x80), or `buffer.count` when there is none.
     @inlinable
