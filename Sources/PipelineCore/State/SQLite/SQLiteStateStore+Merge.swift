@@ -6,7 +6,11 @@ extension SQLiteStateStore {
         try access { db in
             // In record-number order, so that the records are read front to back; each is read
             // while the list is stepped, so that nothing per posting is held (a million earlier
-            // postings' rows were 60 MB).
+            // postings' rows were 60 MB). SQLite sorts the list in runs the size of the page
+            // cache: a small cache for the walk keeps the sort's memory from growing with the
+            // active set (the records are read once; a large cache keeps nothing read again).
+            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteStateStore.feedPassCacheKilobytes)")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -\(SQLiteStateStore.cacheKilobytes)") }
             let list = try RawStatement(db, sql: """
                 SELECT id, first_seen, record FROM postings WHERE pipeline = ? AND active = 1 AND record IS NOT NULL ORDER BY record
                 """)
