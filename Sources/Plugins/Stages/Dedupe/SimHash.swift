@@ -50,7 +50,7 @@ public struct SimHash: Sendable, Hashable {
             words.withUnsafeBufferPointer { words in
                 for start in 0...(words.count - size) {
                     // The shingle's words rotated apart (so their order counts), then one
-                    // mix: three chained mixes a shingle were half of hashing a description.
+                    // mix, where three chained ones (one a word) did three times the work.
                     var h: UInt64 = 0x9E37_79B9_7F4A_7C15
                     for k in 0..<size { h ^= Self.rotated(words[start + k], by: k * 21) }
                     h = Self.mix(h)
