@@ -51,12 +51,12 @@ extension JobPosting {
         let fields = Self.storedFields
         var next = 0
         try JSONParser.forEachMember(of: bytes) { (key: String, parser: inout JSONParser) throws(JSONSyntaxError) in
-            let field: StoredField?
+            let field: CodingKeys?
             if next < fields.count, fields[next].rawValue == key {
                 field = fields[next]
                 next += 1
             } else {
-                field = StoredField(rawValue: key)
+                field = CodingKeys(rawValue: key)
                 if let field, let index = fields.firstIndex(of: field) { next = index + 1 }
             }
             guard let field else {
@@ -72,43 +72,17 @@ extension JobPosting {
         }
     }
 
-    private static let storedFields = StoredField.allCases
-
-    /// The members of the record's JSON form, in the order `writeJSON` writes them.
-    enum StoredField: String, CaseIterable {
-        case id, source
-        case sourceID = "source_id"
-        case url, title
-        case titleRaw = "title_raw"
-        case titleCanonical = "title_canonical"
-        case seniority
-        case roleType = "role_type"
-        case occupation, company, location, salary
-        case salaryBand = "salary_band"
-        case employmentType = "employment_type"
-        case datePosted = "date_posted"
-        case validThrough = "valid_through"
-        case descriptionHTML = "description_html"
-        case descriptionText = "description_text"
-        case skills, duplicates, extra
-
-        /// The members `takeStored` reads as more than their text.
-        var isNested: Bool {
-            switch self {
-            case .occupation, .location, .salary, .salaryBand, .skills, .duplicates, .extra: true
-            default: false
-            }
-        }
-    }
+    /// The record's members in the order `writeJSON` writes them (the specification's).
+    private static let storedFields = CodingKeys.allCases
 
     /// Sets the field a stored member names: `text` is its scalar text, `member` its value
     /// (only read for the nested members).
     private mutating func takeStored(_ key: String, text: String?, member: JSONValue) {
-        guard let field = StoredField(rawValue: key) else { return }
+        guard let field = CodingKeys(rawValue: key) else { return }
         takeStored(field, text: text, member: member)
     }
 
-    private mutating func takeStored(_ field: StoredField, text: String?, member: JSONValue) {
+    private mutating func takeStored(_ field: CodingKeys, text: String?, member: JSONValue) {
         switch field {
         case .id: id = text
         case .source: source = text
@@ -154,6 +128,16 @@ extension JobPosting {
                 for (k, v) in pairs { extra[k] = v.scalarText }
                 self.extra = extra
             }
+        }
+    }
+}
+
+extension JobPosting.CodingKeys {
+    /// The members `takeStored` reads as more than their text.
+    fileprivate var isNested: Bool {
+        switch self {
+        case .occupation, .location, .salary, .salaryBand, .skills, .duplicates, .extra: true
+        default: false
         }
     }
 }
