@@ -74,6 +74,20 @@ struct RecordTests {
         let built = JobPosting(storedJSON: try JSONParser.parse(Array(text.utf8)))
         #expect(StoredPosting(json: Array(text.utf8)).posting == built)
         #expect(built.title == "Café / Bar" && built.id == "a\"b" && built.sourceID == "42" && built.salary?.max == 150_000)
+        // Nested members read in place give what the built value gives: unknown names, values
+        // of the wrong kind, escaped names, empty objects and arrays.
+        let nested = #"{"location": {"city": "Montr\u00e9al", "c\u006funtry": "CA", "remote": "yes", "geo": {"lat": 45.5}, "postal_code": 123},"#
+            + #" "occupation": [], "salary_band": {"label": "senior", "min": "90000", "basis": "estimated", "max": null},"#
+            + #" "salary": {}, "skills": ["go", 3, {"x": 1}, null, true], "duplicates": [{"source": "a", "x": []}, 7, {}],"#
+            + #" "extra": {"n": 1, "o": {"p": 2}, "s": "t"}, "description_text": "a\nb\u2028c"}"#
+        let nestedBuilt = JobPosting(storedJSON: try JSONParser.parse(Array(nested.utf8)))
+        #expect(StoredPosting(json: Array(nested.utf8)).posting == nestedBuilt)
+        #expect(nestedBuilt.location?.city == "Montréal" && nestedBuilt.location?.country == "CA" && nestedBuilt.location?.postalCode == "123")
+        #expect(nestedBuilt.skills == ["go", "3", "true"] && nestedBuilt.duplicates?.count == 3 && nestedBuilt.extra == ["n": "1", "s": "t"])
+        let wrongKinds = #"{"location": "Toronto", "skills": "go", "duplicates": {}, "extra": [1], "salary": 5}"#
+        let wrongBuilt = JobPosting(storedJSON: try JSONParser.parse(Array(wrongKinds.utf8)))
+        #expect(StoredPosting(json: Array(wrongKinds.utf8)).posting == wrongBuilt)
+        #expect(wrongBuilt.location == Location() && wrongBuilt.skills == nil && wrongBuilt.extra == nil)
         // A damaged record reads as an empty posting, as before.
         #expect(StoredPosting(json: Array(#"{"id": "x", "title"#.utf8)).posting == JobPosting())
     }

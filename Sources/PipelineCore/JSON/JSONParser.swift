@@ -89,16 +89,56 @@ public struct JSONParser {
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         var members: [(String, JSONValue)] = []
-        try readMembers { (key: String, parser: inout JSONParser) throws(JSONSyntaxError) in
-            members.append((key, try parser.parseValue()))
+        try readMembers { (name: Name, parser: inout JSONParser) throws(JSONSyntaxError) in
+            members.append((parser.text(of: name), try parser.parseValue()))
         }
         depth -= 1
         return .object(members)
     }
 
+    /// A member's name as read: where its bytes are when it has no escapes (the names of a
+    /// stored record never do), so that it can be compared without making a string of it.
+    enum Name {
+        /// The name is `bytes[range]`, exactly.
+        case plain(Range<Int>)
+        /// The name had escapes; its text.
+        case escaped(String)
+    }
+
+    /// The text of a name `readMembers` gave.
+    func text(of name: Name) -> String {
+        switch name {
+        case .plain(let range): String(decoding: bytes[range], as: UTF8.self)
+        case .escaped(let text): text
+        }
+    }
+
+    /// Whether a name `readMembers` gave is `expected`'s bytes.
+    func name(_ name: Name, is expected: [UInt8]) -> Bool {
+        switch name {
+        case .plain(let range):
+            guard range.count == expected.count else { return false }
+            return bytes.withUnsafeBufferPointer { buffer in
+                UnsafeBufferPointer(rebasing: buffer[range]).elementsEqual(expected)
+            }
+        case .escaped(let text): return text.utf8.elementsEqual(expected)
+        }
+    }
+
+    /// Reads a member's name, at its opening quote.
+    private mutating func parseName() throws(JSONSyntaxError) -> Name {
+        let start = index + 1
+        let stop = plainRun(from: start)
+        if stop < end, bytes[stop] == UInt8(ascii: "\"") {
+            index = stop + 1
+            return .plain(start..<stop)
+        }
+        return .escaped(try parseString())
+    }
+
     /// Reads an object from its `{` to past its `}`, handing each member's name to `body` with
     /// the parser at the member's value, which `body` must read.
-    private mutating func readMembers(_ body: (String, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+    private mutating func readMembers(_ body: (Name, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
         index += 1
         skipWhitespace()
         if index < end, bytes[index] == UInt8(ascii: "}") {
@@ -111,13 +151,13 @@ public struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 throw error("expected a quoted member name, found '\(describe(bytes[index]))'")
             }
-            let key = try parseString()
+            let name = try parseName()
             skipWhitespace()
             guard index < end else { throw error("unexpected end of document inside an object") }
-            guard bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(key)\"") }
+            guard bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(text(of: name))\"") }
             index += 1
             skipWhitespace()
-            try body(key, &self)
+            try body(name, &self)
             skipWhitespace()
             guard index < end else { throw error("unexpected end of document inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -133,31 +173,9 @@ public struct JSONParser {
     }
 
     private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < end, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
-            skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            guard index < end else { throw error("unexpected end of document inside an array") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return .array(elements)
-            }
-            throw error("expected ',' or ']' in an array, found '\(describe(bytes[index]))'")
-        }
+        _ = try readArray { (parser: inout JSONParser) throws(JSONSyntaxError) in elements.append(try parser.parseValue()) }
+        return .array(elements)
     }
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
@@ -308,7 +326,7 @@ extension JSONParser {
     /// `readScalarText`). For records read by the million (the state store's), where building
     /// every member's value as a `JSONValue` first was most of the decoding.
     static func forEachMember(
-        of bytes: [UInt8], _ body: (String, inout JSONParser) throws(JSONSyntaxError) -> Void
+        of bytes: [UInt8], _ body: (Name, inout JSONParser) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
         var parser = JSONParser(bytes: bytes, from: 0, to: bytes.count)
         parser.skipWhitespace()
@@ -316,6 +334,77 @@ extension JSONParser {
             throw parser.error("expected an object")
         }
         try parser.readMembers(body)
+    }
+
+    /// The value here, when it is an object, member by member as `forEachMember` reads a
+    /// document; any other value is read and skipped, and the result is false.
+    mutating func readObject(_ body: (Name, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Bool {
+        guard index < end else { throw error("unexpected end of document") }
+        guard bytes[index] == UInt8(ascii: "{") else {
+            _ = try parseValue()
+            return false
+        }
+        try enter()
+        try readMembers(body)
+        depth -= 1
+        return true
+    }
+
+    /// The value here, when it is an object, member by member for the members named in
+    /// `names` (UTF-8): `body` gets the name's place in `names` with the parser at its value,
+    /// and must read it; other members are read and skipped. Any other value is read and
+    /// skipped, and the result is false.
+    mutating func readObject(
+        among names: [[UInt8]], _ body: (Int, inout JSONParser) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) -> Bool {
+        try readObject { (name: Name, parser: inout JSONParser) throws(JSONSyntaxError) in
+            if let index = names.firstIndex(where: { parser.name(name, is: $0) }) {
+                try body(index, &parser)
+            } else {
+                _ = try parser.parseValue()
+            }
+        }
+    }
+
+    /// The value here, when it is an array, element by element: `body` gets the parser at
+    /// each element and must read it. Any other value is read and skipped, and the result is
+    /// false.
+    mutating func readArray(_ body: (inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Bool {
+        guard index < end else { throw error("unexpected end of document") }
+        guard bytes[index] == UInt8(ascii: "[") else {
+            _ = try parseValue()
+            return false
+        }
+        try enter()
+        index += 1
+        skipWhitespace()
+        if index < end, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return true
+        }
+        while true {
+            skipWhitespace()
+            try body(&self)
+            skipWhitespace()
+            guard index < end else { throw error("unexpected end of document inside an array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return true
+            }
+            throw error("expected ',' or ']' in an array, found '\(describe(bytes[index]))'")
+        }
+    }
+
+    /// The value here if it is `true` or `false`; any other value is read, and the result is nil.
+    mutating func readBool() throws(JSONSyntaxError) -> Bool? {
+        if case .bool(let value) = try parseValue() { return value }
+        return nil
     }
 
     /// The value here, built.

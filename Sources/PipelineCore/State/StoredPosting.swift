@@ -42,38 +42,131 @@ extension JobPosting {
         for (key, member) in members { takeStored(key, text: member.scalarText, member: member) }
     }
 
-    /// Reads the record's JSON bytes the same way, building only the nested members' values.
+    /// Reads the record's JSON bytes the same way, without building a value or a string for
+    /// anything but the fields: the sinks and the merge decode every record of a run.
     init(storedBytes bytes: [UInt8]) throws(JSONSyntaxError) {
         self.init()
         // Members are named in the order `writeJSON` writes them, so the next name is nearly
-        // always the one after the last: one comparison a member instead of a `switch` over
-        // two dozen strings (a fifth of decoding a record).
+        // always the one after the last: one comparison of bytes a member instead of a string
+        // made of each name and a `switch` over two dozen (a fifth of decoding a record).
         let fields = Self.storedFields
+        let names = Self.storedNames
         var next = 0
-        try JSONParser.forEachMember(of: bytes) { (key: String, parser: inout JSONParser) throws(JSONSyntaxError) in
-            let field: CodingKeys?
-            if next < fields.count, fields[next].rawValue == key {
-                field = fields[next]
-                next += 1
+        try JSONParser.forEachMember(of: bytes) { (name: JSONParser.Name, parser: inout JSONParser) throws(JSONSyntaxError) in
+            var index: Int?
+            if next < names.count, parser.name(name, is: names[next]) {
+                index = next
             } else {
-                field = CodingKeys(rawValue: key)
-                if let field, let index = fields.firstIndex(of: field) { next = index + 1 }
+                index = names.firstIndex { parser.name(name, is: $0) }
             }
-            guard let field else {
+            guard let index else {
                 _ = try parser.readValue()
                 return
             }
-            if field.isNested {
-                let member = try parser.readValue()
-                takeStored(field, text: member.scalarText, member: member)
-            } else {
-                takeStored(field, text: try parser.readScalarText(), member: .null)
-            }
+            next = index + 1
+            try readStored(fields[index], &parser)
         }
     }
 
     /// The record's members in the order `writeJSON` writes them (the specification's).
     private static let storedFields = CodingKeys.allCases
+    /// Their names' bytes.
+    private static let storedNames = CodingKeys.allCases.map { Array($0.rawValue.utf8) }
+
+    /// Reads the value of `field`'s member, as `takeStored` reads it from a built value.
+    private mutating func readStored(_ field: CodingKeys, _ parser: inout JSONParser) throws(JSONSyntaxError) {
+        switch field {
+        case .occupation:
+            var o = Occupation()
+            _ = try parser.readObject(among: Nested.occupation) { (member: Int, parser: inout JSONParser) throws(JSONSyntaxError) in
+                let text = try parser.readScalarText()
+                if member == 0 { o.noc = text } else { o.onet = text }
+            }
+            occupation = o
+        case .location:
+            var l = Location()
+            _ = try parser.readObject(among: Nested.location) { (member: Int, parser: inout JSONParser) throws(JSONSyntaxError) in
+                switch member {
+                case 0: l.city = try parser.readScalarText()
+                case 1: l.region = try parser.readScalarText()
+                case 2: l.country = try parser.readScalarText()
+                case 3: l.postalCode = try parser.readScalarText()
+                case 4: l.remote = try parser.readBool()
+                default: l.text = try parser.readScalarText()
+                }
+            }
+            location = l
+        case .salary:
+            var s = Salary()
+            _ = try parser.readObject(among: Nested.salary) { (member: Int, parser: inout JSONParser) throws(JSONSyntaxError) in
+                let text = try parser.readScalarText()
+                switch member {
+                case 0: s.min = text.flatMap(Double.init)
+                case 1: s.max = text.flatMap(Double.init)
+                case 2: s.currency = text
+                case 3: s.period = text.flatMap(PayPeriod.init(rawValue:))
+                default: s.text = text
+                }
+            }
+            salary = s
+        case .salaryBand:
+            var b = SalaryBand()
+            _ = try parser.readObject(among: Nested.salaryBand) { (member: Int, parser: inout JSONParser) throws(JSONSyntaxError) in
+                let text = try parser.readScalarText()
+                switch member {
+                case 0: b.label = text.flatMap(Seniority.init(rawValue:))
+                case 1: b.min = text.flatMap(Double.init)
+                case 2: b.max = text.flatMap(Double.init)
+                case 3: b.currency = text
+                default: b.basis = text.flatMap(BandBasis.init(rawValue:))
+                }
+            }
+            salaryBand = b
+        case .skills:
+            var items: [String] = []
+            let isArray = try parser.readArray { (parser: inout JSONParser) throws(JSONSyntaxError) in
+                if let text = try parser.readScalarText() { items.append(text) }
+            }
+            if isArray { skills = items }
+        case .duplicates:
+            var items: [DuplicateReference] = []
+            let isArray = try parser.readArray { (parser: inout JSONParser) throws(JSONSyntaxError) in
+                var d = DuplicateReference()
+                _ = try parser.readObject(among: Nested.duplicate) { (member: Int, parser: inout JSONParser) throws(JSONSyntaxError) in
+                    let text = try parser.readScalarText()
+                    switch member {
+                    case 0: d.source = text
+                    case 1: d.sourceID = text
+                    default: d.url = text
+                    }
+                }
+                items.append(d)
+            }
+            if isArray { duplicates = items }
+        case .extra:
+            var pairs: [String: String] = [:]
+            let isObject = try parser.readObject { (name: JSONParser.Name, parser: inout JSONParser) throws(JSONSyntaxError) in
+                let key = parser.text(of: name)
+                pairs[key] = try parser.readScalarText()
+            }
+            if isObject { extra = pairs }
+        default:
+            takeStored(field, text: try parser.readScalarText(), member: .null)
+        }
+    }
+
+    /// The nested members' names, in the order `readStored` numbers them.
+    private enum Nested {
+        static let occupation = names("noc", "onet")
+        static let location = names("city", "region", "country", "postal_code", "remote", "text")
+        static let salary = names("min", "max", "currency", "period", "text")
+        static let salaryBand = names("label", "min", "max", "currency", "basis")
+        static let duplicate = names("source", "source_id", "url")
+
+        private static func names(_ names: String...) -> [[UInt8]] {
+            names.map { Array($0.utf8) }
+        }
+    }
 
     /// Sets the field a stored member names: `text` is its scalar text, `member` its value
     /// (only read for the nested members).
@@ -128,16 +221,6 @@ extension JobPosting {
                 for (k, v) in pairs { extra[k] = v.scalarText }
                 self.extra = extra
             }
-        }
-    }
-}
-
-extension JobPosting.CodingKeys {
-    /// The members `takeStored` reads as more than their text.
-    fileprivate var isNested: Bool {
-        switch self {
-        case .occupation, .location, .salary, .salaryBand, .skills, .duplicates, .extra: true
-        default: false
         }
     }
 }
