@@ -44,6 +44,39 @@ extension Stage {
     public var processesPostingsIndependently: Bool { false }
 }
 
+/// A stage that changes or drops each posting on its own. The runner changes a batch in place,
+/// spread over the cores, instead of copying it into parts and the parts' results back into one
+/// batch: normalize and enrich touch every posting of a run, and the copies (a posting is two
+/// dozen reference-counted fields) cost as much as some of their work.
+///
+/// ```swift
+/// struct UppercaseStage: PostingStage {
+///     static let type = "uppercase"
+///     static let summary = "Upper-cases titles"
+///     init(options: NoOptions, context: StageContext) throws {}
+///     func process(_ posting: inout JobPosting, run: RunContext) -> Bool {
+///         posting.title = posting.title?.uppercased()
+///         return true
+///     }
+/// }
+/// ```
+public protocol PostingStage: Stage {
+    /// Changes `posting` in place; false drops it. Called for several postings at once.
+    func process(_ posting: inout JobPosting, run: RunContext) -> Bool
+}
+
+extension PostingStage {
+    /// Each posting on its own, by definition.
+    public var processesPostingsIndependently: Bool { true }
+
+    /// The batch through `process(_:run:)`, in place where it is not shared.
+    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
+        var postings = batch
+        await ConcurrentParts.update(&postings) { process(&$0, run: run) }
+        return postings
+    }
+}
+
 /// What a stage knows about its place in the pipeline.
 public struct StageContext: Sendable {
     /// `stages[N] (type)`, for messages.

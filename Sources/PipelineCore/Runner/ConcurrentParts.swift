@@ -30,4 +30,62 @@ public enum ConcurrentParts {
             return results.flatMap { $0 }
         }
     }
+
+    /// `body` over every item in place, the items in one part per core at once; the items it
+    /// returns false for are removed afterwards, the others keep their order. Nothing is
+    /// copied unless `items` is shared or something is removed.
+    public static func update<Item>(_ items: inout [Item], _ body: @escaping @Sendable (inout Item) -> Bool) async {
+        let count = items.count
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, count / minimumPart)
+        var kept = [Bool](repeating: true, count: count)
+        if parts > 1 {
+            // An array's storage can only be lent to a closure that does not wait, so the items
+            // are moved to a buffer the parts' tasks share and back: moves, not copies (the
+            // parts run as tasks of the cooperative pool, beside the sources' own; blocking a
+            // thread of it for them made the run's memory grow by a tenth).
+            let buffer = UnsafeMutableBufferPointer<Item>.allocate(capacity: count)
+            let keep = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
+            defer {
+                buffer.deallocate()
+                keep.deallocate()
+            }
+            _ = keep.initialize(from: kept)
+            items.withUnsafeMutableBufferPointer { _ = buffer.moveInitialize(fromContentsOf: $0) }
+            // Until moved back, `items` holds moved-from memory; nothing reads it, as this call
+            // has it exclusively and `body` cannot throw.
+            let shared = UnsafeParts(items: buffer, keep: keep)
+            let size = (count + parts - 1) / parts
+            await withTaskGroup(of: Void.self) { group in
+                for part in 0..<parts {
+                    group.addTask { shared.run((part * size)..<min(count, (part + 1) * size), body) }
+                }
+            }
+            items.withUnsafeMutableBufferPointer { _ = $0.moveInitialize(fromContentsOf: buffer) }
+            kept = Array(keep)
+        } else {
+            kept.withUnsafeMutableBufferPointer { keep in
+                items.withUnsafeMutableBufferPointer { UnsafeParts(items: $0, keep: keep).run(0..<count, body) }
+            }
+        }
+        guard kept.contains(false) else { return }
+        // The kept ones moved up in order by swapping, which retains nothing.
+        var next = 0
+        items.withUnsafeMutableBufferPointer { buffer in
+            for i in 0..<count where kept[i] {
+                if i != next { buffer.swapAt(i, next) }
+                next += 1
+            }
+        }
+        items.removeLast(count - next)
+    }
+}
+
+/// The buffers `ConcurrentParts.update` hands its parts; each part touches a range of its own.
+private struct UnsafeParts<Item>: @unchecked Sendable {
+    let items: UnsafeMutableBufferPointer<Item>
+    let keep: UnsafeMutableBufferPointer<Bool>
+
+    func run(_ range: Range<Int>, _ body: (inout Item) -> Bool) {
+        for i in range where !body(&items[i]) { keep[i] = false }
+    }
 }

@@ -130,7 +130,7 @@ public struct PipelineRunner: Sendable {
         do {
             // A few batches of slack, so that a slow batch on either side does not stall the other.
             for await batch in channel.buffer(policy: .bounded(4)) {
-                let out = try await applyStages(batch, from: 0, context: context, reports: &stageReports)
+                let out = try await applyStages(consume batch, from: 0, context: context, reports: &stageReports)
                 try await staging?.value
                 staging = Task { [store, name = pipeline.name] in try await store.stage(out, pipeline: name, runID: runID) }
             }
@@ -154,7 +154,7 @@ public struct PipelineRunner: Sendable {
                 let held = try await pipeline.stages[index].stage.finish(run: context)
                 stageReports[index].sent += held.count
                 stageReports[index].durationSeconds += seconds(since: clock)
-                let out = try await applyStages(held, from: index + 1, context: context, reports: &stageReports)
+                let out = try await applyStages(consume held, from: index + 1, context: context, reports: &stageReports)
                 try await store.stage(out, pipeline: pipeline.name, runID: runID)
                 let counters = pipeline.stages[index].stage.counters
                 if !counters.isEmpty { stageReports[index].counts = counters }
@@ -488,14 +488,14 @@ public struct PipelineRunner: Sendable {
     }
 
     private func applyStages(
-        _ input: [JobPosting], from first: Int, context: RunContext, reports: inout [RunReport.StageReport]
+        _ input: consuming [JobPosting], from first: Int, context: RunContext, reports: inout [RunReport.StageReport]
     ) async throws -> [JobPosting] {
         var postings = input
         var index = first
         while index < pipeline.stages.count, !postings.isEmpty {
             let clock = ContinuousClock.now
             reports[index].received += postings.count
-            postings = try await process(postings, with: pipeline.stages[index].stage, context: context)
+            postings = try await process(consume postings, with: pipeline.stages[index].stage, context: context)
             reports[index].sent += postings.count
             reports[index].durationSeconds += seconds(since: clock)
             index += 1
@@ -506,7 +506,13 @@ public struct PipelineRunner: Sendable {
     /// Runs one stage over a batch; a stage that processes postings independently gets the
     /// batch in parts, one per core, at once (normalize and enrich are most of a run's work and
     /// would otherwise use one core of the machine).
-    private func process(_ postings: [JobPosting], with stage: any Stage, context: RunContext) async throws -> [JobPosting] {
+    private func process(_ postings: consuming [JobPosting], with stage: any Stage, context: RunContext) async throws -> [JobPosting] {
+        if let stage = stage as? any PostingStage {
+            // The batch is this call's own: changed in place, no posting copied.
+            var batch = postings
+            await ConcurrentParts.update(&batch) { stage.process(&$0, run: context) }
+            return batch
+        }
         guard stage.processesPostingsIndependently else { return try await stage.process(postings, run: context) }
         return try await ConcurrentParts.map(postings) { part in try await stage.process(Array(part), run: context) }
     }

@@ -17,12 +17,9 @@ import PipelineCore
 ///   us_bands: { default: { senior: [140000, 190000] } }
 ///   city_factors: { toronto: 1.15, halifax: 1.0 }
 /// ```
-public struct EnrichStage: Stage {
+public struct EnrichStage: PostingStage {
     public static let type = "enrich"
     public static let summary = "Adds role types from keywords, skills, seniority from descriptions and salary bands: posted salaries annualized, otherwise estimated by role, seniority and city"
-
-    /// Every posting on its own: the runner may spread a batch over the cores.
-    public var processesPostingsIndependently: Bool { true }
 
     /// Options of the `enrich` stage: overrides of the shipped band table.
     public struct Options: PluginOptions {
@@ -128,13 +125,13 @@ public struct EnrichStage: Stage {
         }
     }
 
-    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
-        batch.map(enrich)
+    public func process(_ posting: inout JobPosting, run: RunContext) -> Bool {
+        enrich(&posting)
+        return true
     }
 
     /// One posting with its band.
-    func enrich(_ posting: JobPosting) -> JobPosting {
-        var p = posting
+    func enrich(_ p: inout JobPosting) {
         var notes: [String: String] = [:]
         // A title outside the taxonomy: the keyword rules over title and description.
         if p.roleType == nil || p.roleType == .other {
@@ -165,6 +162,5 @@ public struct EnrichStage: Stage {
             }
         }
         if !notes.isEmpty { p.extra = (p.extra ?? [:]).merging(notes) { _, new in new } }
-        return p
     }
 }

@@ -6,12 +6,9 @@ import PipelineCore
 /// - type: filter
 ///   where: role_type == "backend_engineer" and location.country in ["CA", "US"]
 /// ```
-public struct FilterStage: Stage {
+public struct FilterStage: PostingStage {
     public static let type = "filter"
     public static let summary = "Keeps the postings for which the where: expression holds"
-
-    /// Every posting on its own: the runner may spread a batch over the cores.
-    public var processesPostingsIndependently: Bool { true }
 
     /// Options of the `filter` stage.
     public struct Options: PluginOptions {
@@ -27,7 +24,7 @@ public struct FilterStage: Stage {
         expression = options.where
     }
 
-    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
-        batch.filter(expression.matches)
+    public func process(_ posting: inout JobPosting, run: RunContext) -> Bool {
+        expression.matches(posting)
     }
 }

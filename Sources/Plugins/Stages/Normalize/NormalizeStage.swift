@@ -11,12 +11,9 @@ import PipelineCore
 ///   titles:
 ///     - { title: Salesforce Developer, role_type: software_engineer, synonyms: [salesforce developer, sfdc developer] }
 /// ```
-public struct NormalizeStage: Stage {
+public struct NormalizeStage: PostingStage {
     public static let type = "normalize"
     public static let summary = "Cleans titles (misspellings, abbreviations, seniority, noise, casing) against the title taxonomy"
-
-    /// Every posting on its own: the runner may spread a batch over the cores.
-    public var processesPostingsIndependently: Bool { true }
 
     /// Options of the `normalize` stage: extensions of the shipped tables.
     public struct Options: PluginOptions {
@@ -85,12 +82,12 @@ public struct NormalizeStage: Stage {
         }
     }
 
-    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
-        batch.map { normalize($0, run: run) }
+    public func process(_ posting: inout JobPosting, run: RunContext) -> Bool {
+        normalize(&posting, run: run)
+        return true
     }
 
-    func normalize(_ posting: JobPosting, run: RunContext? = nil) -> JobPosting {
-        var p = posting
+    func normalize(_ p: inout JobPosting, run: RunContext? = nil) {
         if let url = p.url { p.url = URLCanonicalizer.canonical(url) ?? url }
         // Descriptions: HTML through the allow-list; the text derived from it when none was given.
         if let html = p.descriptionHTML {
@@ -98,7 +95,7 @@ public struct NormalizeStage: Stage {
             p.descriptionHTML = clean.html.isEmpty ? nil : clean.html
             if p.descriptionText == nil, !clean.text.isEmpty { p.descriptionText = clean.text }
         }
-        guard let raw = p.titleRaw ?? p.title else { return p }
+        guard let raw = p.titleRaw ?? p.title else { return }
         let r = normalizer.normalize(raw)
         p.titleRaw = raw
         p.title = r.title
@@ -166,6 +163,5 @@ public struct NormalizeStage: Stage {
             for skill in r.skills where !skills.contains(skill) { skills.append(skill) }
             p.skills = skills
         }
-        return p
     }
 }

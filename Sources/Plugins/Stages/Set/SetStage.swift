@@ -7,12 +7,9 @@ import PipelineCore
 ///   values: { location.country: CA, extra.board: main }
 ///   where: source == "acme"
 /// ```
-public struct SetStage: Stage {
+public struct SetStage: PostingStage {
     public static let type = "set"
     public static let summary = "Assigns values to record fields, optionally only where an expression holds"
-
-    /// Every posting on its own: the runner may spread a batch over the cores.
-    public var processesPostingsIndependently: Bool { true }
 
     /// Options of the `set` stage.
     public struct Options: PluginOptions {
@@ -49,14 +46,11 @@ public struct SetStage: Stage {
         self.options = options
     }
 
-    public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
-        batch.map { posting in
-            if let condition = options.where, !condition.matches(posting) { return posting }
-            var p = posting
-            for item in options.values.items where !options.onlyIfEmpty || item.path.get(p) == .null {
-                try? item.path.set(item.value, on: &p)
-            }
-            return p
+    public func process(_ posting: inout JobPosting, run: RunContext) -> Bool {
+        if let condition = options.where, !condition.matches(posting) { return true }
+        for item in options.values.items where !options.onlyIfEmpty || item.path.get(posting) == .null {
+            try? item.path.set(item.value, on: &posting)
         }
+        return true
     }
 }
