@@ -112,6 +112,10 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.tidy("a\n-\nb") == "a\n\nb")
         #expect(HTMLSanitizer.tidy("a\n - \n") == "a")
         #expect(HTMLSanitizer.tidy("-x\n--") == "-x\n--")
+        // Runs longer than a word of eight bytes, a © (0xC2 0xA9, not a space), a control byte kept.
+        #expect(HTMLSanitizer.tidy("  Responsibilities:\u{A0}design,\tbuild ©2026\u{1}x  \n\n\n  internationalization-ready  ")
+            == "Responsibilities: design, build ©2026\u{1}x\n\ninternationalization-ready")
+        #expect(HTMLSanitizer.tidy("abcdefghijklmnopqrstuvwxyz\u{C2}") == "abcdefghijklmnopqrstuvwxyz\u{C2}")
         #expect(HTMLSanitizer.tidy("") == "")
         #expect(HTMLSanitizer.tidy("\u{C2}") == "\u{C2}")
         #expect(XMLElement.escape("a < b & \"c\" > d", quotes: true) == "a &lt; b &amp; &quot;c&quot; &gt; d")

@@ -1,4 +1,5 @@
 import CLibXML2
+import PipelineCore
 
 /// Rebuilds an HTML description through an allow-list, with libxml2's HTML parser (forgiving of
 /// unclosed tags, no network): `p`, `br`, `ul`, `ol`, `li`, `strong`, `b`, `em`, `i`, `h2`–`h4`,
@@ -130,6 +131,14 @@ enum HTMLSanitizer {
                 var writer = TidyWriter(output: output)
                 var i = 0
                 while i < input.count {
+                    // The run up to the next white space or control byte (or a 0xC2 that may
+                    // begin a no-break space) is copied whole: most of a text is words.
+                    let stop = ByteScan.first(in: input, from: i, equalTo: 0xC2, or: 0xC2, orBelow: 0x21)
+                    if stop > i {
+                        writer.append(UnsafeBufferPointer(rebasing: input[i..<stop]))
+                        i = stop
+                        continue
+                    }
                     let byte = input[i]
                     switch byte {
                     case 0x0A: writer.endLine()
@@ -137,7 +146,7 @@ enum HTMLSanitizer {
                     case 0xC2 where i + 1 < input.count && input[i + 1] == 0xA0:
                         writer.space()
                         i += 1
-                    default: writer.append(byte)
+                    default: writer.append(UnsafeBufferPointer(rebasing: input[i..<(i + 1)]))
                     }
                     i += 1
                 }
@@ -169,7 +178,8 @@ private struct TidyWriter {
         spacePending = contentStart != nil
     }
 
-    mutating func append(_ byte: UInt8) {
+    /// Appends bytes that are neither white space nor a line break.
+    mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
         if contentStart == nil {
             if count > 0 {
                 put(0x0A)
@@ -180,7 +190,9 @@ private struct TidyWriter {
             put(0x20)
         }
         spacePending = false
-        put(byte)
+        guard let source = run.baseAddress, let target = output.baseAddress else { return }
+        (target + count).update(from: source, count: run.count)
+        count += run.count
     }
 
     mutating func endLine() {
