@@ -23,15 +23,19 @@ public struct SimHash: Sendable, Hashable {
             words.reserveCapacity(utf8.count / 6 + 1)
             var current: UInt64 = 0xcbf2_9ce4_8422_2325
             var inWord = false
-            for byte in utf8 {
-                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) || lower >= 0x80 {
-                    current = (current ^ UInt64(lower)) &* 0x0000_0100_0000_01b3
-                    inWord = true
-                } else if inWord {
-                    words.append(current)
-                    current = 0xcbf2_9ce4_8422_2325
-                    inWord = false
+            // One table entry a byte (its lower-cased value, and whether words are made of it):
+            // the comparisons per byte were mispredicted branches.
+            Self.wordBytes.withUnsafeBufferPointer { table in
+                for byte in utf8 {
+                    let entry = table[Int(byte)]
+                    if entry & 0x100 != 0 {
+                        current = (current ^ UInt64(entry & 0xFF)) &* 0x0000_0100_0000_01b3
+                        inWord = true
+                    } else if inWord {
+                        words.append(current)
+                        current = 0xcbf2_9ce4_8422_2325
+                        inWord = false
+                    }
                 }
             }
             if inWord { words.append(current) }
@@ -48,18 +52,20 @@ public struct SimHash: Sendable, Hashable {
         let size = min(shingle, max(words.count, 1))
         if words.count >= size, !words.isEmpty {
             words.withUnsafeBufferPointer { words in
-                for start in 0...(words.count - size) {
-                    // The shingle's words rotated apart (so their order counts), then one
-                    // mix, where three chained ones (one a word) did three times the work.
-                    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-                    for k in 0..<size { h ^= Self.rotated(words[start + k], by: k * 21) }
-                    h = Self.mix(h)
-                    for k in 0..<8 { lanes[k] &+= Self.spread[Int((h >> UInt64(k * 8)) & 0xFF)] }
-                    shingles += 1
-                    pending += 1
-                    if pending == 255 {
-                        Self.drain(&lanes, into: &counts)
-                        pending = 0
+                Self.spread.withUnsafeBufferPointer { spread in
+                    for start in 0...(words.count - size) {
+                        // The shingle's words rotated apart (so their order counts), then one
+                        // mix, where three chained ones (one a word) did three times the work.
+                        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+                        for k in 0..<size { h ^= Self.rotated(words[start + k], by: k * 21) }
+                        h = Self.mix(h)
+                        for k in 0..<8 { lanes[k] &+= spread[Int((h >> UInt64(k * 8)) & 0xFF)] }
+                        shingles += 1
+                        pending += 1
+                        if pending == 255 {
+                            Self.drain(&lanes, into: &counts)
+                            pending = 0
+                        }
                     }
                 }
             }
@@ -88,6 +94,15 @@ public struct SimHash: Sendable, Hashable {
     /// Bits that differ.
     public func distance(to other: SimHash) -> Int {
         (value ^ other.value).nonzeroBitCount
+    }
+
+    /// Byte value -> its lower-cased value, with 0x100 set for the bytes words are made of
+    /// (ASCII letters and digits, and the bytes of multi-byte characters).
+    private static let wordBytes: [UInt16] = (0..<256).map { value in
+        let byte = UInt8(value)
+        let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+        let word = (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) || lower >= 0x80
+        return UInt16(lower) | (word ? 0x100 : 0)
     }
 
     /// Byte value -> its eight bits, one per byte lane (bit i at bit 8i).
