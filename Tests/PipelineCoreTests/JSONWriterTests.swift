@@ -22,4 +22,18 @@ struct JSONWriterTests {
         writer.string("tab\there \u{01}")
         #expect(writer.string == #""tab\there \u0001""#)
     }
+
+    @Test("a name written plain gives the bytes a scanned name gives, commas included")
+    func plainKeys() {
+        var plain = JSONWriter(), scanned = JSONWriter()
+        plain.beginObject(); scanned.beginObject()
+        plain.key(plain: "@type"); scanned.key("@type")
+        plain.string("Place"); scanned.string("Place")
+        plain.key(plain: "postal_code"); scanned.key("postal_code")
+        plain.beginArray(); scanned.beginArray()
+        plain.endArray(); scanned.endArray()
+        plain.endObject(); scanned.endObject()
+        #expect(plain.bytes == scanned.bytes)
+        #expect(plain.string == #"{"@type":"Place","postal_code":[]}"#)
+    }
 }

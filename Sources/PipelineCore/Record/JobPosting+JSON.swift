@@ -8,15 +8,15 @@ extension JobPosting {
     /// ```
     public func writeJSON(to w: inout JSONWriter) {
         w.beginObject()
-        func str(_ key: String, _ value: String?) {
+        func str(_ key: StaticString, _ value: String?) {
             if let value {
-                w.key(key)
+                w.key(plain: key)
                 w.string(value)
             }
         }
-        func num(_ key: String, _ value: Double?) {
+        func num(_ key: StaticString, _ value: Double?) {
             if let value {
-                w.key(key)
+                w.key(plain: key)
                 w.number(value)
             }
         }
@@ -30,7 +30,7 @@ extension JobPosting {
         str("seniority", seniority?.rawValue)
         str("role_type", roleType?.rawValue)
         if let o = occupation {
-            w.key("occupation")
+            w.key(plain: "occupation")
             w.beginObject()
             str("noc", o.noc)
             str("onet", o.onet)
@@ -38,21 +38,21 @@ extension JobPosting {
         }
         str("company", company)
         if let l = location {
-            w.key("location")
+            w.key(plain: "location")
             w.beginObject()
             str("city", l.city)
             str("region", l.region)
             str("country", l.country)
             str("postal_code", l.postalCode)
             if let remote = l.remote {
-                w.key("remote")
+                w.key(plain: "remote")
                 w.bool(remote)
             }
             str("text", l.text)
             w.endObject()
         }
         if let s = salary {
-            w.key("salary")
+            w.key(plain: "salary")
             w.beginObject()
             num("min", s.min)
             num("max", s.max)
@@ -62,7 +62,7 @@ extension JobPosting {
             w.endObject()
         }
         if let b = salaryBand {
-            w.key("salary_band")
+            w.key(plain: "salary_band")
             w.beginObject()
             str("label", b.label?.rawValue)
             num("min", b.min)
@@ -77,13 +77,13 @@ extension JobPosting {
         str("description_html", descriptionHTML)
         str("description_text", descriptionText)
         if let skills {
-            w.key("skills")
+            w.key(plain: "skills")
             w.beginArray()
             for skill in skills { w.string(skill) }
             w.endArray()
         }
         if let duplicates {
-            w.key("duplicates")
+            w.key(plain: "duplicates")
             w.beginArray()
             for d in duplicates {
                 w.beginObject()
@@ -95,11 +95,14 @@ extension JobPosting {
             w.endArray()
         }
         if let extra, !extra.isEmpty {
-            w.key("extra")
+            w.key(plain: "extra")
             w.beginObject()
             // Sorted so that the same record always gives the same bytes.
             for key in extra.keys.sorted() {
-                str(key, extra[key])
+                if let value = extra[key] {
+                    w.key(key)
+                    w.string(value)
+                }
             }
             w.endObject()
         }

@@ -30,10 +30,10 @@ public struct JSONFeedSink: Sink {
         mutating func begin(_ out: FeedOutput) throws {
             json.reset()
             json.beginObject()
-            json.key("version"); json.string("https://jsonfeed.org/version/1.1")
-            json.key("title"); json.string(out.metadata.title ?? "Jobs")
-            if let link = out.metadata.link { json.key("home_page_url"); json.string(link) }
-            json.key("items")
+            json.key(plain: "version"); json.string("https://jsonfeed.org/version/1.1")
+            json.key(plain: "title"); json.string(out.metadata.title ?? "Jobs")
+            if let link = out.metadata.link { json.key(plain: "home_page_url"); json.string(link) }
+            json.key(plain: "items")
             // The object is closed by hand at the end: the items stream in between.
             try out.write(json.bytes)
             try out.write("[")
@@ -44,22 +44,22 @@ public struct JSONFeedSink: Sink {
             json.bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8))
             first = false
             json.beginObject()
-            json.key("id"); json.string(p.id ?? "")
-            if let url = p.url { json.key("url"); json.string(url) }
-            if let title = p.title { json.key("title"); json.string(title) }
-            if let html = FeedText.html(p) { json.key("content_html"); json.string(html) }
-            if let text = p.descriptionText { json.key("content_text"); json.string(text) }
-            if let date = p.datePosted { json.key("date_published"); json.string(RFC3339.format(date)) }
+            json.key(plain: "id"); json.string(p.id ?? "")
+            if let url = p.url { json.key(plain: "url"); json.string(url) }
+            if let title = p.title { json.key(plain: "title"); json.string(title) }
+            if let html = FeedText.html(p) { json.key(plain: "content_html"); json.string(html) }
+            if let text = p.descriptionText { json.key(plain: "content_text"); json.string(text) }
+            if let date = p.datePosted { json.key(plain: "date_published"); json.string(RFC3339.format(date)) }
             if let company = p.company {
-                json.key("authors")
+                json.key(plain: "authors")
                 json.beginArray()
                 json.beginObject()
-                json.key("name"); json.string(company)
+                json.key(plain: "name"); json.string(company)
                 json.endObject()
                 json.endArray()
             }
             if let skills = p.skills, !skills.isEmpty {
-                json.key("tags")
+                json.key(plain: "tags")
                 json.beginArray()
                 for skill in skills { json.string(skill) }
                 json.endArray()
@@ -68,7 +68,7 @@ public struct JSONFeedSink: Sink {
             var job = p
             job.descriptionHTML = nil
             job.descriptionText = nil
-            json.key("_job")
+            json.key(plain: "_job")
             job.writeJSON(to: &json)
             json.endObject()
             try out.write(json.bytes)

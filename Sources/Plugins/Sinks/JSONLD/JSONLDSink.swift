@@ -87,65 +87,65 @@ public struct JSONLDSink: Sink {
             first = false
             let extra = p.extra ?? [:]
             json.beginObject()
-            json.key("@context"); json.string("https://schema.org")
-            json.key("@type"); json.string("JobPosting")
-            json.key("title"); json.string(p.title ?? "")
-            json.key("description"); json.string(FeedText.html(p) ?? "")
-            if let date = p.datePosted { json.key("datePosted"); json.string(RFC3339.format(date)) }
-            if let date = p.validThrough { json.key("validThrough"); json.string(RFC3339.format(date)) }
-            if let type = p.employmentType { json.key("employmentType"); json.string(type.rawValue) }
-            json.key("hiringOrganization")
+            json.key(plain: "@context"); json.string("https://schema.org")
+            json.key(plain: "@type"); json.string("JobPosting")
+            json.key(plain: "title"); json.string(p.title ?? "")
+            json.key(plain: "description"); json.string(FeedText.html(p) ?? "")
+            if let date = p.datePosted { json.key(plain: "datePosted"); json.string(RFC3339.format(date)) }
+            if let date = p.validThrough { json.key(plain: "validThrough"); json.string(RFC3339.format(date)) }
+            if let type = p.employmentType { json.key(plain: "employmentType"); json.string(type.rawValue) }
+            json.key(plain: "hiringOrganization")
             json.beginObject()
-            json.key("@type"); json.string("Organization")
-            json.key("name"); json.string(p.company ?? "")
-            if let site = extra["company_url"] { json.key("sameAs"); json.string(site) }
-            if let logo = extra["company_logo"] { json.key("logo"); json.string(logo) }
+            json.key(plain: "@type"); json.string("Organization")
+            json.key(plain: "name"); json.string(p.company ?? "")
+            if let site = extra["company_url"] { json.key(plain: "sameAs"); json.string(site) }
+            if let logo = extra["company_logo"] { json.key(plain: "logo"); json.string(logo) }
             json.endObject()
             if let location = p.location {
                 if location.city.hasText || location.region.hasText || location.postalCode.hasText {
-                    json.key("jobLocation")
+                    json.key(plain: "jobLocation")
                     json.beginObject()
-                    json.key("@type"); json.string("Place")
-                    json.key("address")
+                    json.key(plain: "@type"); json.string("Place")
+                    json.key(plain: "address")
                     json.beginObject()
-                    json.key("@type"); json.string("PostalAddress")
-                    if let street = extra["street_address"] { json.key("streetAddress"); json.string(street) }
-                    if let city = location.city { json.key("addressLocality"); json.string(city) }
-                    if let region = location.region { json.key("addressRegion"); json.string(region) }
-                    if let postal = location.postalCode { json.key("postalCode"); json.string(postal) }
-                    if let country = location.country { json.key("addressCountry"); json.string(country) }
+                    json.key(plain: "@type"); json.string("PostalAddress")
+                    if let street = extra["street_address"] { json.key(plain: "streetAddress"); json.string(street) }
+                    if let city = location.city { json.key(plain: "addressLocality"); json.string(city) }
+                    if let region = location.region { json.key(plain: "addressRegion"); json.string(region) }
+                    if let postal = location.postalCode { json.key(plain: "postalCode"); json.string(postal) }
+                    if let country = location.country { json.key(plain: "addressCountry"); json.string(country) }
                     json.endObject()
                     json.endObject()
                 }
                 if location.remote == true {
-                    json.key("jobLocationType"); json.string("TELECOMMUTE")
+                    json.key(plain: "jobLocationType"); json.string("TELECOMMUTE")
                     if let country = location.country {
-                        json.key("applicantLocationRequirements")
+                        json.key(plain: "applicantLocationRequirements")
                         json.beginObject()
-                        json.key("@type"); json.string("Country")
-                        json.key("name"); json.string(country)
+                        json.key(plain: "@type"); json.string("Country")
+                        json.key(plain: "name"); json.string(country)
                         json.endObject()
                     }
                 }
             }
             if let salary = p.salary, salary.min != nil || salary.max != nil {
-                json.key("baseSalary")
+                json.key(plain: "baseSalary")
                 Self.amount(min: salary.min, max: salary.max, currency: salary.currency, unit: salary.period?.rawValue, into: &json)
             }
             if options.estimatedSalary == true, let band = p.salaryBand, band.basis == .estimated {
-                json.key("estimatedSalary")
+                json.key(plain: "estimatedSalary")
                 Self.amount(min: band.min, max: band.max, currency: band.currency, unit: "year", into: &json)
             }
             if let id = p.sourceID ?? p.id {
-                json.key("identifier")
+                json.key(plain: "identifier")
                 json.beginObject()
-                json.key("@type"); json.string("PropertyValue")
-                json.key("name"); json.string(p.company ?? p.source ?? "")
-                json.key("value"); json.string(id)
+                json.key(plain: "@type"); json.string("PropertyValue")
+                json.key(plain: "name"); json.string(p.company ?? p.source ?? "")
+                json.key(plain: "value"); json.string(id)
                 json.endObject()
             }
-            if let url = p.url { json.key("url"); json.string(url) }
-            if let direct = options.directApply { json.key("directApply"); json.bool(direct) }
+            if let url = p.url { json.key(plain: "url"); json.string(url) }
+            if let direct = options.directApply { json.key(plain: "directApply"); json.bool(direct) }
             json.endObject()
             if perPosting {
                 json.bytes.append(0x0A)
@@ -170,14 +170,14 @@ public struct JSONLDSink: Sink {
         /// A `MonetaryAmount` with its `QuantitativeValue`.
         static func amount(min: Double?, max: Double?, currency: String?, unit: String?, into json: inout JSONWriter) {
             json.beginObject()
-            json.key("@type"); json.string("MonetaryAmount")
-            if let currency { json.key("currency"); json.string(currency) }
-            json.key("value")
+            json.key(plain: "@type"); json.string("MonetaryAmount")
+            if let currency { json.key(plain: "currency"); json.string(currency) }
+            json.key(plain: "value")
             json.beginObject()
-            json.key("@type"); json.string("QuantitativeValue")
-            if let min { json.key("minValue"); json.number(min) }
-            if let max { json.key("maxValue"); json.number(max) }
-            if let unit { json.key("unitText"); json.string(unit.uppercased()) }
+            json.key(plain: "@type"); json.string("QuantitativeValue")
+            if let min { json.key(plain: "minValue"); json.number(min) }
+            if let max { json.key(plain: "maxValue"); json.number(max) }
+            if let unit { json.key(plain: "unitText"); json.string(unit.uppercased()) }
             json.endObject()
             json.endObject()
         }
