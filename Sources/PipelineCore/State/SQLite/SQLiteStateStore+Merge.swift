@@ -6,23 +6,24 @@ extension SQLiteStateStore {
         try access { db in
             // In record-number order, so that the records are read front to back; each is read
             // while the list is stepped, so that nothing per posting is held (a million earlier
-            // postings' rows were 60 MB). SQLite sorts the list in runs the size of the page
-            // cache: a small cache for the walk keeps the sort's memory from growing with the
-            // active set (the records are read once; a large cache keeps nothing read again).
-            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteStateStore.feedPassCacheKilobytes)")
-            defer { try? db.execute(sql: "PRAGMA cache_size = -\(SQLiteStateStore.cacheKilobytes)") }
-            let list = try RawStatement(db, sql: """
-                SELECT id, first_seen, record FROM postings WHERE pipeline = ? AND active = 1 AND record IS NOT NULL ORDER BY record
-                """)
-            defer { list.reset() }
-            list.bind(1, pipeline)
-            let records = try RecordReader(db)
-            while try list.step() {
-                let id = list.text(0)
-                let firstSeen = RFC3339.parse(list.text(1)) ?? Date.distantPast
-                guard try wanted(id, firstSeen) else { continue }
-                try visit(EarlierPosting(id: id, firstSeen: firstSeen, stored: StoredPosting(json: records.bytes(list.int(2)))))
-            }
+            // postings' rows were 60 MB). The list's sort in bounded memory: see `boundedSorts`.
+            try SQLiteStateStore.boundedSorts(db) { try walkActive(pipeline: pipeline, db, where: wanted, visit) }
+        }
+    }
+
+    /// Dedupe's walk over the earlier postings (see `forEachActive`).
+    private func walkActive(pipeline: String, _ db: Database, where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) throws {
+        let list = try RawStatement(db, sql: """
+            SELECT id, first_seen, record FROM postings WHERE pipeline = ? AND active = 1 AND record IS NOT NULL ORDER BY record
+            """)
+        defer { list.reset() }
+        list.bind(1, pipeline)
+        let records = try RecordReader(db)
+        while try list.step() {
+            let id = list.text(0)
+            let firstSeen = RFC3339.parse(list.text(1)) ?? Date.distantPast
+            guard try wanted(id, firstSeen) else { continue }
+            try visit(EarlierPosting(id: id, firstSeen: firstSeen, stored: StoredPosting(json: records.bytes(list.int(2)))))
         }
     }
 
@@ -32,7 +33,7 @@ extension SQLiteStateStore {
         let spool = try spool()
         return try transaction { db in
             guard try db.tableExists("staged", in: "temp") else { return 0 }
-            try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
+            try Self.indexStaged(db)
             let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline), spool: spool)
             let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, size, source FROM staged WHERE id = ? ORDER BY rowid")
             let records = try RecordReader(db)

@@ -45,10 +45,26 @@ public final class SQLiteStateStore: StateStore {
 
     /// The connection's page cache, in kilobytes (see `prepareDatabase`).
     static let cacheKilobytes = 32768
-    /// The page cache while a large feed is read in storage order: the records are read once,
-    /// front to back, so a large cache holds nothing that is read again, and SQLite's sorter
-    /// (the feed order) keeps runs of this size in memory before spilling to temporary files.
+    /// The page cache while the run's large sorts and single passes run (see `boundedSorts`).
     static let feedPassCacheKilobytes = 8192
+
+    /// Runs `body` with the connection's page cache at `feedPassCacheKilobytes`. SQLite's
+    /// sorter keeps runs the size of the main database's page cache in memory before spilling
+    /// them to temporary files, so every sort over a run's postings (indexing the staged rows,
+    /// the copy in feed order, the feed pass, dedupe's walk over earlier postings) held up to
+    /// 32 MB more at its peak, and a run's peak memory grew with the run until its sorts
+    /// reached that size (a `--reread` at 1M: 141 MB before the staged rows were indexed, 173
+    /// during). The passes read each record once, so a large cache holds nothing read again.
+    static func boundedSorts<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA cache_size = -\(feedPassCacheKilobytes)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -\(cacheKilobytes)") }
+        return try body()
+    }
+
+    /// Indexes the run's staged rows by id, once (the merge and the apply both need it).
+    static func indexStaged(_ db: Database) throws {
+        try boundedSorts(db) { try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)") }
+    }
 
     init(url: URL?, reorderThreshold: Int) throws {
         self.url = url
@@ -350,7 +366,7 @@ public final class SQLiteStateStore: StateStore {
             uniquingKeysWith: { a, _ in a })
         // Staged rows were appended in arrival order; one sort indexes them by id for the joins
         // below. A posting staged twice keeps its last version.
-        try db.execute(sql: "CREATE INDEX IF NOT EXISTS temp.staged_by_id ON staged (id)")
+        try indexStaged(db)
         let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM staged") ?? 0
         let distinct = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT id) FROM staged") ?? 0
         if distinct < rows {
@@ -358,7 +374,7 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "DELETE FROM staged WHERE \(earlier)")
         }
         let complete = plan.sources.filter { $0.result == .complete }.map(\.name)
-        try copySpooled(pipeline: p, sources: complete, from: spool, db)
+        try boundedSorts(db) { try copySpooled(pipeline: p, sources: complete, from: spool, db) }
         // Postings of earlier runs that dedupe merged into another leave the active set (the
         // survivor lists them in its duplicates), before anything counts them as missing.
         var mergedAway: [String: Int] = [:]
@@ -580,48 +596,51 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
             // A large one: each record's feed position goes to a temporary table ordered by
             // record number; the records are then read in storage order (sequential reads of
             // the file) and put back in feed order through temporary buckets.
-            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteStateStore.feedPassCacheKilobytes)")
-            defer { try? db.execute(sql: "PRAGMA cache_size = -\(SQLiteStateStore.cacheKilobytes)") }
-            try db.execute(sql: """
-                DROP TABLE IF EXISTS temp.feed_positions;
-                CREATE TEMP TABLE feed_positions (record INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (record, position)) WITHOUT ROWID;
-                """)
-            defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.feed_positions") }
-            try db.execute(sql: """
-                INSERT INTO temp.feed_positions (record, position)
-                SELECT postings.record, ROW_NUMBER() OVER (ORDER BY \(clause)) - 1 \(active)
-                """, arguments: [plan.pipeline])
-            let positioned = db.changesCount
-            // Records already in feed order (see `copySpooled`) go straight to the sinks; from
-            // the first one out of place on, the rest go through the buckets.
-            var emitted = 0
-            var reorder: BucketReorder?
-            let positions = try RawStatement(db, sql: "SELECT record, position FROM temp.feed_positions ORDER BY record, position")
-            defer { positions.reset() }
-            // One scan along the records from the first one needed, skipping the records of
-            // expired postings and other pipelines, rather than a lookup per record.
-            let scan = try RawStatement(db, sql: "SELECT n, record FROM records WHERE n >= ? ORDER BY n")
-            defer { scan.reset() }
-            var scanned: Int64 = .min
-            while try positions.step() {
-                let number = positions.int(0)
-                if scanned == .min { scan.bind(1, number) }
-                while scanned < number {
-                    guard try scan.step() else { throw SQLiteStateStore.missingRecord(number) }
-                    scanned = scan.int(0)
-                }
-                guard scanned == number else { throw SQLiteStateStore.missingRecord(number) }
-                let position = Int(positions.int(1))
-                if reorder == nil, position == emitted {
-                    emitted += 1
-                    guard try visit(StoredPosting(json: scan.bytes(1))) else { return }
-                    continue
-                }
-                if reorder == nil { reorder = try BucketReorder(count: positioned - emitted) }
-                try scan.withBytes(1) { try reorder?.add(position: position - emitted, $0) }
-            }
-            try reorder?.drain { json in try visit(StoredPosting(json: json)) }
+            try SQLiteStateStore.boundedSorts(db) { try feedPass(active: active, clause: clause, db, visit) }
         }
+    }
+
+    /// The feed pass of a large feed (see `forEach`).
+    private func feedPass(active: String, clause: String, _ db: Database, _ visit: (StoredPosting) throws -> Bool) throws {
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.feed_positions;
+            CREATE TEMP TABLE feed_positions (record INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (record, position)) WITHOUT ROWID;
+            """)
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.feed_positions") }
+        try db.execute(sql: """
+            INSERT INTO temp.feed_positions (record, position)
+            SELECT postings.record, ROW_NUMBER() OVER (ORDER BY \(clause)) - 1 \(active)
+            """, arguments: [plan.pipeline])
+        let positioned = db.changesCount
+        // Records already in feed order (see `copySpooled`) go straight to the sinks; from
+        // the first one out of place on, the rest go through the buckets.
+        var emitted = 0
+        var reorder: BucketReorder?
+        let positions = try RawStatement(db, sql: "SELECT record, position FROM temp.feed_positions ORDER BY record, position")
+        defer { positions.reset() }
+        // One scan along the records from the first one needed, skipping the records of
+        // expired postings and other pipelines, rather than a lookup per record.
+        let scan = try RawStatement(db, sql: "SELECT n, record FROM records WHERE n >= ? ORDER BY n")
+        defer { scan.reset() }
+        var scanned: Int64 = .min
+        while try positions.step() {
+            let number = positions.int(0)
+            if scanned == .min { scan.bind(1, number) }
+            while scanned < number {
+                guard try scan.step() else { throw SQLiteStateStore.missingRecord(number) }
+                scanned = scan.int(0)
+            }
+            guard scanned == number else { throw SQLiteStateStore.missingRecord(number) }
+            let position = Int(positions.int(1))
+            if reorder == nil, position == emitted {
+                emitted += 1
+                guard try visit(StoredPosting(json: scan.bytes(1))) else { return }
+                continue
+            }
+            if reorder == nil { reorder = try BucketReorder(count: positioned - emitted) }
+            try scan.withBytes(1) { try reorder?.add(position: position - emitted, $0) }
+        }
+        try reorder?.drain { json in try visit(StoredPosting(json: json)) }
     }
 
     func activeCount() async throws -> Int {
