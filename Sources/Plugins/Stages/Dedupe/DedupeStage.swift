@@ -137,6 +137,9 @@ public final class DedupeStage: Stage {
         }
 
         let found = try finder.find(store)
+        // The union-find and the grouping (about 12 bytes a posting) are freed now; handing
+        // their pages back keeps them out of the merge's peak, which comes next.
+        ReleaseMemory.freePages()
         var requests: [MergeRequest] = []
         var counters = found.counts
         for index in 0..<found.count {
