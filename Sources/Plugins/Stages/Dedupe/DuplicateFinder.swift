@@ -47,7 +47,8 @@ struct DuplicateFinder {
     }
 
     /// Finds the clusters among the signatures of `store`; SQLite groups them by each rule's
-    /// key, so the finder holds one group at a time and the union-find (8 bytes a signature).
+    /// key, so the finder holds one group at a time, the union-find (8 bytes a signature) and,
+    /// while it groups the clusters, which cluster each root leads (4 bytes a signature).
     func find(_ store: SignatureStore) throws -> Result {
         var sets = UnionFind(count: store.count)
         var result = Result()

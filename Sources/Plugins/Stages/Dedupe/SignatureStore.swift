@@ -5,7 +5,7 @@ import PipelineCore
 /// Dedupe's signatures of a run, in a scratch database rather than in memory: a million
 /// postings' signatures were 100 MB of the heap, and twice that while they were sorted. SQLite
 /// sorts each rule's keys in bounded memory (spilling to temporary files), so what the stage
-/// holds per posting is the union-find's eight bytes.
+/// holds per posting is the finder's twelve bytes (the union-find and the clusters' grouping).
 ///
 /// Rows are numbered in the order they came (`index`), which breaks ties between survivors:
 /// this run's postings first, then those of earlier runs.
