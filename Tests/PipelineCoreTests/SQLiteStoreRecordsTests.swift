@@ -23,6 +23,21 @@ struct SQLiteStoreRecordsTests {
         }
     }
 
+    @Test("a run's large sorts get the small page cache, and the connection its own back, even on an error")
+    func boundedSorts() throws {
+        let store = try Self.makeStore()
+        struct Failure: Error {}
+        try store.access { db in
+            func cacheSize() throws -> Int { try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0 }
+            #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
+            let inside = try SQLiteStateStore.boundedSorts(db) { try cacheSize() }
+            #expect(inside == -SQLiteStateStore.feedPassCacheKilobytes)
+            #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
+            #expect(throws: Failure.self) { try SQLiteStateStore.boundedSorts(db) { throw Failure() } }
+            #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
+        }
+    }
+
     @Test("changes, failed sources, repeats, dry runs and interrupted runs leave no record behind")
     func noOrphans() async throws {
         let store = try Self.makeStore()
