@@ -37,19 +37,16 @@ public enum ConcurrentParts {
     public static func update<Item>(_ items: inout [Item], _ body: @escaping @Sendable (inout Item) -> Bool) async {
         let count = items.count
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, count / minimumPart)
-        var kept = [Bool](repeating: true, count: count)
+        let keep = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
+        defer { keep.deallocate() }
+        keep.initialize(repeating: true)
         if parts > 1 {
             // An array's storage can only be lent to a closure that does not wait, so the items
             // are moved to a buffer the parts' tasks share and back: moves, not copies (the
             // parts run as tasks of the cooperative pool, beside the sources' own; blocking a
             // thread of it for them made the run's memory grow by a tenth).
             let buffer = UnsafeMutableBufferPointer<Item>.allocate(capacity: count)
-            let keep = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
-            defer {
-                buffer.deallocate()
-                keep.deallocate()
-            }
-            _ = keep.initialize(from: kept)
+            defer { buffer.deallocate() }
             items.withUnsafeMutableBufferPointer { _ = buffer.moveInitialize(fromContentsOf: $0) }
             // Until moved back, `items` holds moved-from memory; nothing reads it, as this call
             // has it exclusively and `body` cannot throw.
@@ -61,17 +58,14 @@ public enum ConcurrentParts {
                 }
             }
             items.withUnsafeMutableBufferPointer { _ = $0.moveInitialize(fromContentsOf: buffer) }
-            kept = Array(keep)
         } else {
-            kept.withUnsafeMutableBufferPointer { keep in
-                items.withUnsafeMutableBufferPointer { UnsafeParts(items: $0, keep: keep).run(0..<count, body) }
-            }
+            items.withUnsafeMutableBufferPointer { UnsafeParts(items: $0, keep: keep).run(0..<count, body) }
         }
-        guard kept.contains(false) else { return }
+        guard keep.contains(false) else { return }
         // The kept ones moved up in order by swapping, which retains nothing.
         var next = 0
         items.withUnsafeMutableBufferPointer { buffer in
-            for i in 0..<count where kept[i] {
+            for i in 0..<count where keep[i] {
                 if i != next { buffer.swapAt(i, next) }
                 next += 1
             }

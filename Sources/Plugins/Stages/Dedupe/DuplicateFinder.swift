@@ -94,7 +94,7 @@ struct DuplicateFinder {
             guard size > 1 else { continue }
             if cluster[root] < 0 {
                 cluster[root] = Int32(result.ranges.count)
-                let start = Int32(fill.isEmpty ? 0 : result.ranges[result.ranges.count - 1].upperBound)
+                let start = result.ranges.last?.upperBound ?? 0
                 result.ranges.append(start..<(start + Int32(size)))
                 fill.append(start)
             }
