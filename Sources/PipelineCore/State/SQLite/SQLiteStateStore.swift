@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// The default state store: one SQLite file beside the pipeline (WAL mode, schema versioned with
-/// migrations). Every pipeline's rows are keyed by its name, so pipelines may share a file.
+/// The default state store: one SQLite file beside the pipeline (WAL mode, but for a first run
+/// into an empty file: see `RunJournal`; schema versioned with migrations). Every pipeline's
+/// rows are keyed by its name, so pipelines may share a file.
 ///
 /// ```swift
 /// let store = try SQLiteStateStore(url: URL(fileURLWithPath: ".syndicate/jobs.sqlite"))
@@ -310,17 +311,18 @@ public final class SQLiteStateStore: StateStore {
         let spool = try spool()
         // Whatever happens, the run's merging is over: what it spooled is not read again.
         defer { closeSpool() }
-        let counts: [String: SourceCounts] = try access { db in
-            try db.execute(sql: "BEGIN IMMEDIATE")
+        let (counts, journal): ([String: SourceCounts], RunJournal) = try access { db in
+            let journal = url == nil ? .wal : RunJournal.choose(db, fresh: isFresh(plan.pipeline))
             do {
-                let counts = try Self.apply(plan, spool: spool, db)
-                return counts
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                return (try Self.apply(plan, spool: spool, db), journal)
             } catch {
                 try? db.execute(sql: "ROLLBACK")
+                if journal == .rollback { RunJournal.restore(db) }
                 throw error
             }
         }
-        return SQLiteRunTransaction(store: self, plan: plan, counts: counts)
+        return SQLiteRunTransaction(store: self, plan: plan, counts: counts, journal: journal)
     }
 
     public func recordFailedRun(_ plan: RunPlan) async throws {
@@ -565,12 +567,15 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
     let store: SQLiteStateStore
     let plan: RunPlan
     let counts: [String: SourceCounts]
+    /// How the transaction is journaled; a rollback journal is put back to WAL when it ends.
+    let journal: RunJournal
     private var open = true
 
-    init(store: SQLiteStateStore, plan: RunPlan, counts: [String: SourceCounts]) {
+    init(store: SQLiteStateStore, plan: RunPlan, counts: [String: SourceCounts], journal: RunJournal) {
         self.store = store
         self.plan = plan
         self.counts = counts
+        self.journal = journal
     }
 
     func forEach(order: FeedOrder, limit: Int?, _ visit: (StoredPosting) throws -> Bool) async throws {
@@ -694,8 +699,10 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
                 try db.execute(sql: "COMMIT")
             } catch {
                 try? db.execute(sql: "ROLLBACK")
+                if journal == .rollback { RunJournal.restore(db) }
                 throw error
             }
+            if journal == .rollback { RunJournal.restore(db) }
         }
     }
 
@@ -710,6 +717,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         store.closeSpool()
         try? store.access { db in
             try db.execute(sql: "ROLLBACK")
+            if journal == .rollback { RunJournal.restore(db) }
             try db.inTransaction {
                 try SQLiteStateStore.discardStaged(pipeline: plan.pipeline, db)
                 return .commit
