@@ -158,6 +158,16 @@ struct RunJournalTests {
         #expect(run.counts["a"]?.new == 1)
     }
 
+    @Test("a store that cannot open a busy file says so and what to do; other failures keep SQLite's message")
+    func busyMessage() {
+        let busy = SQLiteStateStore.openFailure("/srv/jobs.sqlite", DatabaseError(resultCode: .SQLITE_BUSY, message: "database is locked"))
+        #expect(busy.description.hasPrefix("cannot open the state store /srv/jobs.sqlite: another process holds it"))
+        #expect(busy.description.hasSuffix("try again when that run has finished"))
+        let other = SQLiteStateStore.openFailure("/srv/jobs.sqlite", DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "unable to open database file"))
+        #expect(other.description.hasPrefix("cannot open the state store /srv/jobs.sqlite: "))
+        #expect(other.description.contains("unable to open database file"))
+    }
+
     @Test("a connection that opens the file after a first run finds it in WAL mode with the run's postings")
     func reopened() async throws {
         let (store, url) = try Self.makeStore()

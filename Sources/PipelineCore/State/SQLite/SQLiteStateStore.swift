@@ -96,8 +96,19 @@ public final class SQLiteStateStore: StateStore {
             }
             try Self.migrator.migrate(queue)
         } catch {
-            throw StateStoreError.unavailable("cannot open the state store \(url?.path ?? ":memory:"): \(error)")
+            throw Self.openFailure(url?.path ?? ":memory:", error)
         }
+    }
+
+    /// What an operator is told when the file cannot be opened. Busy, it is held by a first run
+    /// under its rollback journal (see `RunJournal`) or by a migration: waiting is the fix.
+    static func openFailure(_ path: String, _ error: any Error) -> StateStoreError {
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return .unavailable(
+                "cannot open the state store \(path): another process holds it (a pipeline's first run into a new file keeps it "
+                    + "to itself from applying the run to its commit); try again when that run has finished")
+        }
+        return .unavailable("cannot open the state store \(path): \(error)")
     }
 
     static var migrator: DatabaseMigrator {
