@@ -31,7 +31,7 @@ struct SQLiteStoreRecordsTests {
             func cacheSize() throws -> Int { try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0 }
             #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
             let inside = try SQLiteStateStore.boundedSorts(db) { try cacheSize() }
-            #expect(inside == -SQLiteStateStore.feedPassCacheKilobytes)
+            #expect(inside == -SQLiteStateStore.boundedSortCacheKilobytes)
             #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
             #expect(throws: Failure.self) { try SQLiteStateStore.boundedSorts(db) { throw Failure() } }
             #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)

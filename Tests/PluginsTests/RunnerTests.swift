@@ -158,53 +158,6 @@ struct RunnerTests {
         #expect(report.sinks.map(\.written) == [30, 3, 4, 5, 0, 2])
     }
 
-    @Test("a shared pass over a thousand records keeps feed order, limits and where in every sink")
-    func sharedPassChunks() async throws {
-        let scratch = try Scratch()
-        var lines: [String] = []
-        // Six sinks on one pass, limits stopping them at different points (the pass goes on for
-        // the others), a `where:` and the RSS sink's URL check on their own sinks only.
-        for i in 0..<1000 {
-            let url = i % 5 == 0 ? "" : #","url":"https://jobs.example/\#(i)""#
-            let day = String(format: "%02d", 1 + i % 28)
-            lines.append(#"{"source_id":"\#(i)","title":"Job \#(i)","date_posted":"2026-10-\#(day)T\#(String(format: "%02d", i % 24)):00:00Z"\#(url)}"#)
-        }
-        try scratch.write("feed.jsonl", lines.joined(separator: "\n"))
-        let report = try await scratch.run("""
-            version: 1
-            name: t
-            sources: { feed: { type: jsonl, path: feed.jsonl } }
-            sinks:
-              all: { type: jsonl, path: all.jsonl }
-              edge: { type: jsonl, path: edge.jsonl, limit: 128 }
-              past: { type: jsonl, path: past.jsonl, limit: 129 }
-              some: { type: jsonl, path: some.jsonl, where: 'title contains "7"', limit: 150 }
-              rss: { type: rss, path: jobs.rss, limit: 300 }
-              doc: { type: json, path: all.json }
-            """)
-        #expect(report.exitCode == 0)
-        let all = try scratch.jsonLines("all.jsonl").map { $0["source_id"] }
-        #expect(all.count == 1000)
-        #expect(Set(all).count == 1000)
-        #expect(try scratch.jsonLines("edge.jsonl").map { $0["source_id"] } == Array(all.prefix(128)))
-        #expect(try scratch.jsonLines("past.jsonl").map { $0["source_id"] } == Array(all.prefix(129)))
-        let some = try scratch.jsonLines("some.jsonl").map { $0["source_id"] }
-        #expect(some == Array(all.filter { if case .string(let id) = $0 { id.contains("7") } else { false } }.prefix(150)))
-        let rss = try scratch.read("jobs.rss")
-        let links = rss.components(separatedBy: "<link>https://jobs.example/").dropFirst().map { String($0.prefix { $0 != "<" }) }
-        let withURL = all.compactMap { value -> String? in
-            guard case .string(let id) = value, let n = Int(id), n % 5 != 0 else { return nil }
-            return id
-        }
-        #expect(links == Array(withURL.prefix(300)))
-        guard case .array(let items) = try JSONParser.parse(Array(try scratch.read("all.json").utf8)) else {
-            Issue.record("not an array")
-            return
-        }
-        #expect(items.map { $0["source_id"] } == all)
-        #expect(report.sinks.map(\.written) == [1000, 128, 129, 150, 300, 1000])
-    }
-
     @Test("the same input gives byte-identical feeds, however the sources interleave")
     func deterministic() async throws {
         let scratch = try Scratch()

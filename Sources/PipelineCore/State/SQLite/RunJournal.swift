@@ -46,6 +46,12 @@ enum RunJournal: Sendable, Equatable {
         }
     }
 
+    /// Ends the journal of a run whose transaction has committed or rolled back: a rollback
+    /// journal puts the file back in WAL mode (`restore`); WAL has nothing to undo.
+    func end(_ db: Database) {
+        if self == .rollback { Self.restore(db) }
+    }
+
     /// Puts the file back in WAL mode with the store's usual `synchronous` (after the run's
     /// commit or rollback). If another connection holds the file at that moment, it stays in
     /// rollback mode until the store next opens it.

@@ -47,9 +47,9 @@ public final class SQLiteStateStore: StateStore {
     /// The connection's page cache, in kilobytes (see `prepareDatabase`).
     static let cacheKilobytes = 32768
     /// The page cache while the run's large sorts and single passes run (see `boundedSorts`).
-    static let feedPassCacheKilobytes = 8192
+    static let boundedSortCacheKilobytes = 8192
 
-    /// Runs `body` with the connection's page cache at `feedPassCacheKilobytes`. SQLite's
+    /// Runs `body` with the connection's page cache at `boundedSortCacheKilobytes`. SQLite's
     /// sorter keeps runs the size of the main database's page cache in memory before spilling
     /// them to temporary files, so every sort over a run's postings (indexing the staged rows,
     /// the copy in feed order, the feed pass, dedupe's walk over earlier postings) held up to
@@ -57,7 +57,7 @@ public final class SQLiteStateStore: StateStore {
     /// reached that size (a `--reread` at 1M: 141 MB before the staged rows were indexed, 173
     /// during). The passes read each record once, so a large cache holds nothing read again.
     static func boundedSorts<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        try db.execute(sql: "PRAGMA cache_size = -\(feedPassCacheKilobytes)")
+        try db.execute(sql: "PRAGMA cache_size = -\(boundedSortCacheKilobytes)")
         defer { try? db.execute(sql: "PRAGMA cache_size = -\(cacheKilobytes)") }
         return try body()
     }
@@ -329,7 +329,7 @@ public final class SQLiteStateStore: StateStore {
                 return (try Self.apply(plan, spool: spool, db), journal)
             } catch {
                 try? db.execute(sql: "ROLLBACK")
-                if journal == .rollback { RunJournal.restore(db) }
+                journal.end(db)
                 throw error
             }
         }
@@ -710,10 +710,10 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
                 try db.execute(sql: "COMMIT")
             } catch {
                 try? db.execute(sql: "ROLLBACK")
-                if journal == .rollback { RunJournal.restore(db) }
+                journal.end(db)
                 throw error
             }
-            if journal == .rollback { RunJournal.restore(db) }
+            journal.end(db)
         }
     }
 
@@ -728,7 +728,7 @@ final class SQLiteRunTransaction: RunTransaction, @unchecked Sendable {
         store.closeSpool()
         try? store.access { db in
             try db.execute(sql: "ROLLBACK")
-            if journal == .rollback { RunJournal.restore(db) }
+            journal.end(db)
             try db.inTransaction {
                 try SQLiteStateStore.discardStaged(pipeline: plan.pipeline, db)
                 return .commit
