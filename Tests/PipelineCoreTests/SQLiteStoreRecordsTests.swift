@@ -23,15 +23,20 @@ struct SQLiteStoreRecordsTests {
         }
     }
 
-    @Test("a run's large sorts get the small page cache, and the connection its own back, even on an error")
+    @Test("a run's large sorts get the small page cache, and the connection its own back, even on an error; the staged rows keep theirs")
     func boundedSorts() throws {
         let store = try Self.makeStore()
         struct Failure: Error {}
         try store.access { db in
             func cacheSize() throws -> Int { try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0 }
+            func tempCacheSize() throws -> Int { try Int.fetchOne(db, sql: "PRAGMA temp.cache_size") ?? 0 }
             #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
-            let inside = try SQLiteStateStore.boundedSorts(db) { try cacheSize() }
-            #expect(inside == -SQLiteStateStore.boundedSortCacheKilobytes)
+            // The temporary database, where the staged rows are, has the connection's cache,
+            // not SQLite's 2 MB; the sorts' setting is the main database's alone.
+            #expect(try tempCacheSize() == -SQLiteStateStore.cacheKilobytes)
+            let inside = try SQLiteStateStore.boundedSorts(db) { (try cacheSize(), try tempCacheSize()) }
+            #expect(inside.0 == -SQLiteStateStore.boundedSortCacheKilobytes)
+            #expect(inside.1 == -SQLiteStateStore.cacheKilobytes)
             #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
             #expect(throws: Failure.self) { try SQLiteStateStore.boundedSorts(db) { throw Failure() } }
             #expect(try cacheSize() == -SQLiteStateStore.cacheKilobytes)
