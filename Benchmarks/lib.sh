@@ -44,6 +44,20 @@ print(f"{secs:.2f} {cpu:.2f} {peak}")
 PY
 }
 
+# What the last measured command did besides computing; prints "system_seconds written_MB".
+# Written is what it handed to the file system (GNU time's file system outputs, 512-byte
+# blocks): its feeds, its state and its temporary files, deleted or not.
+measured_io() {
+  python3 - "$WORK/time.log" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def field(name):
+    return float(re.search(name + r": (.*)", text).group(1).strip())
+system, blocks = field(r"System time \(seconds\)"), field(r"File system outputs")
+print(f"{system:.2f} {blocks * 512 / 1e6:.0f}")
+PY
+}
+
 # Runs a command under GNU time; prints "seconds peak_rss_kb".
 measure() {
   local wall cpu rss

@@ -5,8 +5,8 @@
 # enrich -> dedupe -> the indeed-xml, jsonld and jsonl sinks) from a fresh state, then again over
 # the same feeds (a cron job's steady state: unchanged files are not read, unchanged feeds not
 # written), and a third time with --reread (every file parsed, every posting compared with its
-# stored hash, every feed written). For each run it prints postings/s, MB/s, wall and
-# CPU seconds and peak RSS (/usr/bin/time -v); beside them, in the same run, xmllint --stream
+# stored hash, every feed written). For each run it prints postings/s, MB/s, wall, CPU and system
+# seconds, peak RSS and MB written (/usr/bin/time -v); beside them, in the same run, xmllint --stream
 # over the XML inputs and a Python lxml iterparse baseline that only parses and writes JSON lines
 # (installed with pip into a virtual environment in the work folder), as ratios.
 #
@@ -63,32 +63,38 @@ settle() {
 rm -rf "$WORK/.syndicate" "$WORK/out"
 settle
 read -r first_wall first_cpu first_rss < <(measure_full "$BIN" run --report "$WORK/first.json" "$WORK/pipeline.yaml")
+read -r first_sys first_written < <(measured_io)
 settle
 read -r second_wall second_cpu second_rss < <(measure_full "$BIN" run --report "$WORK/second.json" "$WORK/pipeline.yaml")
+read -r second_sys second_written < <(measured_io)
 settle
 # The same again with --reread: every source parsed, every posting compared with its stored
 # hash, every feed written (what a run costs when the feed files are rewritten unchanged).
 read -r reread_wall reread_cpu reread_rss < <(measure_full "$BIN" run --reread --report "$WORK/reread.json" "$WORK/pipeline.yaml")
+read -r reread_sys reread_written < <(measured_io)
 settle
 read -r lint_rss_wall _ _ < <(measure_full xmllint --stream --noout "$F/rss.xml")
 read -r lint_indeed_wall _ _ < <(measure_full xmllint --stream --noout "$F/indeed.xml")
 settle
 read -r lxml_wall lxml_cpu lxml_rss < <(measure_full "$WORK/venv/bin/python" "$ROOT/Benchmarks/lxml_baseline.py" "$WORK/lxml.jsonl" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
+read -r lxml_sys lxml_written < <(measured_io)
 
 python3 - "$WORK" "$mb" "$xml_mb" "$first_wall" "$first_cpu" "$first_rss" "$second_wall" "$second_cpu" "$second_rss" \
-  "$lint_rss_wall" "$lint_indeed_wall" "$lxml_wall" "$lxml_cpu" "$lxml_rss" "$reread_wall" "$reread_cpu" "$reread_rss" <<'PY'
+  "$lint_rss_wall" "$lint_indeed_wall" "$lxml_wall" "$lxml_cpu" "$lxml_rss" "$reread_wall" "$reread_cpu" "$reread_rss" \
+  "$first_sys" "$first_written" "$second_sys" "$second_written" "$reread_sys" "$reread_written" "$lxml_sys" "$lxml_written" <<'PY'
 import json, sys
 work = sys.argv[1]
 mb, xml_mb = float(sys.argv[2]), float(sys.argv[3])
-fw, fc, fr, sw, sc, sr, lr, li, xw, xc, xr, rw, rc, rr = map(float, sys.argv[4:])
+fw, fc, fr, sw, sc, sr, lr, li, xw, xc, xr, rw, rc, rr = map(float, sys.argv[4:18])
+fs, fwr, ss, swr, rs, rwr, xs, xwr = map(float, sys.argv[18:])
 first, second = json.load(open(f"{work}/first.json")), json.load(open(f"{work}/second.json"))
 reread = json.load(open(f"{work}/reread.json"))
 n = sum(s["sent"] for s in first["sources"])
 print(f"\n{n:,} postings, {mb:,.0f} MB of feeds ({xml_mb:,.0f} MB XML)\n")
-print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'postings/s':>11} {'MB/s':>7} {'peak MB':>8}")
-for name, w, c, r in [("syndicate, first run", fw, fc, fr), ("syndicate, second run", sw, sc, sr),
-                      ("second run, --reread", rw, rc, rr), ("lxml baseline", xw, xc, xr)]:
-    print(f"{name:<22} {w:8.2f} {c:8.2f} {n / w:11,.0f} {mb / w:7.1f} {r / 1024:8.0f}")
+print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'postings/s':>11} {'MB/s':>7} {'peak MB':>8} {'system s':>9} {'written MB':>11}")
+for name, w, c, r, sy, wr in [("syndicate, first run", fw, fc, fr, fs, fwr), ("syndicate, second run", sw, sc, sr, ss, swr),
+                              ("second run, --reread", rw, rc, rr, rs, rwr), ("lxml baseline", xw, xc, xr, xs, xwr)]:
+    print(f"{name:<22} {w:8.2f} {c:8.2f} {n / w:11,.0f} {mb / w:7.1f} {r / 1024:8.0f} {sy:9.2f} {wr:11,.0f}")
 lint = xml_mb / (lr + li)
 print(f"{'xmllint --stream (XML)':<22} {lr + li:8.2f} {'':>8} {'':>11} {lint:7.1f}")
 print()
@@ -97,6 +103,7 @@ print(f"first run MB/s / xmllint MB/s:   {(mb / fw) / lint:5.2f}   (target >= 0.
 print(f"second run speed-up:             {fw / sw:5.2f}x  (target >= 3)")
 print(f"  with --reread (all compared):  {fw / rw:5.2f}x")
 print(f"peak RSS:                        {max(fr, sr, rr) / 1024:5.0f} MB (target < 300)")
+print(f"written:                         {fwr / 1e3:5.1f} GB first run (feeds, state, spool), {xwr / 1e3:.1f} GB lxml baseline")
 for label, report in [("first", first), ("second", second), ("reread", reread)]:
     stages = ", ".join(f"{s['type']} {s['duration_seconds']:.1f} s" for s in report["stages"])
     sinks = ", ".join(f"{s['name']} {s['duration_seconds']:.1f} s" for s in report["sinks"])
