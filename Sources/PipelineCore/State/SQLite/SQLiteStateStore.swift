@@ -84,7 +84,7 @@ public final class SQLiteStateStore: StateStore {
             // peak RSS stays near 110 MB (48 MB would reach 140 MB; measured).
             try db.execute(sql: "PRAGMA cache_size = -\(SQLiteStateStore.cacheKilobytes)")
             // The same for the connection's temporary database, where a run's staged rows and
-            // their index by id live (some 200 MB at a million postings): at SQLite's default
+            // their index by id live (well over 100 MB at a million postings): at SQLite's default
             // of 2 MB, every lookup of the merge and the apply read its pages back from the
             // temporary file and wrote dirty ones out again. A first run at 1M: 112, 102 and
             // 88 s against 122 and 115 s at 2 MB (alternating), for 42 MB more peak memory;
