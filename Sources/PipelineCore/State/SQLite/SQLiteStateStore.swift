@@ -87,7 +87,7 @@ public final class SQLiteStateStore: StateStore {
             // their index by id live (well over 100 MB at a million postings): at SQLite's default
             // of 2 MB, every lookup of the merge and the apply read its pages back from the
             // temporary file and wrote dirty ones out again. A first run at 1M: 112, 102 and
-            // 88 s against 122 and 115 s at 2 MB (alternating), for 42 MB more peak memory;
+            // 88 s against 122 and 115 s at 2 MB (alternating), for 35–42 MB more peak memory;
             // 64 MB measured no better.
             try db.execute(sql: "PRAGMA temp.cache_size = -\(SQLiteStateStore.cacheKilobytes)")
         }
