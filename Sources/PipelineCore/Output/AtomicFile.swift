@@ -13,9 +13,9 @@ public final class AtomicFile {
     public let target: URL
     /// The temporary file beside it.
     public let temporary: URL
-    private let handle: FileHandle
-    /// The writes go out on a thread of their own, overlapping the encoding of what follows.
-    private let writer = BackgroundWriter()
+    /// Written in aligned blocks, with direct I/O where the file system allows, on a thread of
+    /// its own that overlaps the encoding of what follows (see `DirectFile`).
+    private let file: DirectFile
     private var closed = false
     /// Bytes written so far.
     public private(set) var bytesWritten = 0
@@ -33,10 +33,7 @@ public final class AtomicFile {
         }
         let name = ".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         temporary = directory.appendingPathComponent(name)
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw SourceError("cannot write in \(directory.path): permission denied or disk full")
-        }
-        handle = try FileHandle(forWritingTo: temporary)
+        file = try DirectFile(creating: temporary.path)
     }
 
     /// Removes temporary files that runs killed mid-write left beside `target`. Called with the
@@ -53,28 +50,28 @@ public final class AtomicFile {
     /// Appends bytes.
     public func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
-        try writer.write(handle.fileDescriptor, bytes, path: temporary.path)
+        try file.append(bytes)
         bytesWritten += bytes.count
     }
 
     /// The written file's `FileValidator`, once every write has landed: what the target will be
     /// after `commit` (a rename keeps the file's identity, size and time).
     public func validator() throws -> String? {
-        try writer.drain()
-        return FileValidator.of(descriptor: handle.fileDescriptor)
+        try file.drain()
+        return FileValidator.of(descriptor: file.descriptor)
     }
 
     /// Flushes to disk and renames over the target.
     public func commit() throws {
         guard !closed else { return }
         do {
-            try writer.drain()
+            try file.drain()
+            try file.synchronize()
+            try file.close()
         } catch {
             discard()
             throw error
         }
-        try handle.synchronize()
-        try handle.close()
         closed = true
         if rename(temporary.path, target.path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -86,8 +83,7 @@ public final class AtomicFile {
     /// Removes the temporary file; the target stays as it was.
     public func discard() {
         if !closed {
-            try? writer.drain()
-            try? handle.close()
+            try? file.close()
             closed = true
         }
         try? FileManager.default.removeItem(at: temporary)
