@@ -42,7 +42,9 @@ struct DirectFileTests {
         let path = Self.path()
         defer { try? FileManager.default.removeItem(atPath: path) }
         // A block size off the alignment puts the second block at an offset direct I/O refuses
-        // (EINVAL): the writes must go on through the page cache, nothing lost.
+        // (EINVAL): the writes must go on through the page cache, nothing lost. (Where the
+        // temporary directory takes no direct I/O at all, the file is buffered from the start,
+        // and the same must hold.)
         let file = try DirectFile(creating: path, depth: 3, blockSize: 4096 + 100)
         let expected = try Self.appendAll(file)
         try file.close()
