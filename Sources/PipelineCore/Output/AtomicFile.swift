@@ -18,7 +18,7 @@ public final class AtomicFile {
     private let file: DirectFile
     private var closed = false
     /// Bytes written so far.
-    public private(set) var bytesWritten = 0
+    public var bytesWritten: Int { file.length }
 
     /// Creates the temporary file (and the target's directory if needed). With `stagingDirectory`
     /// the temporary file is written there instead and the target's directory is not touched
@@ -51,7 +51,6 @@ public final class AtomicFile {
     public func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
         try file.append(bytes)
-        bytesWritten += bytes.count
     }
 
     /// The written file's `FileValidator`, once every write has landed: what the target will be

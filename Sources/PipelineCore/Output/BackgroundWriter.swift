@@ -7,17 +7,18 @@ import Glibc
 
 /// Writes buffers to file descriptors on a thread of its own, a few buffers behind the caller.
 ///
-/// Writing a large feed is mostly the kernel copying pages: a gigabyte is a second or more of
-/// one core, spent while the run's other core has nothing to do. Handed to this writer, the
-/// copying overlaps the reading of the state store and the encoding of the next records. At most
-/// `depth` buffers wait at a time, so memory stays a few buffers whatever the feed's size, and
-/// the caller waits when the disk is slower than it.
+/// Used for a large feed pass's reorder buckets (`BucketReorder`), which are read back soon and
+/// so go through the page cache (feeds, never read back, are written by `DirectFile`). Writing
+/// them is mostly the kernel copying pages: a gigabyte is a second or more of one core, spent
+/// while the run's other core has nothing to do. Handed to this writer, the copying overlaps the
+/// reading of the state store. At most `depth` buffers wait at a time, so memory stays a few
+/// buffers whatever the size, and the caller waits when the disk is slower than it.
 ///
 /// The first failed write is kept and thrown by the next `write` or by `drain`, naming the file.
 ///
 /// ```swift
 /// let writer = BackgroundWriter()
-/// try writer.write(fd, bytes, path: "out/feed.xml")
+/// try writer.write(fd, bytes, path: bucketPath)
 /// try writer.drain()          // every buffer written, or the first failure thrown
 /// ```
 final class BackgroundWriter: @unchecked Sendable {
