@@ -115,6 +115,31 @@ struct SQLiteStoreRecordsTests {
         #expect(order == ["a-3", "a-2", "a-1"])
     }
 
+    @Test("copying a run's records releases each day's spool shelf after its last record; what is not copied stays")
+    func spoolShelvesReleased() async throws {
+        let store = try Self.makeStore()
+        try await store.beginRun(pipeline: "jobs", runID: "r1")
+        var undated = StoreDriver.posting("5")
+        undated.datePosted = nil
+        // a on days 1, 2 and 3 and undated; b on day 1 (a's shelf) and on day 4, alone.
+        try await store.stage(
+            [StoreDriver.posting("1"), StoreDriver.posting("2"), StoreDriver.posting("3"), undated, StoreDriver.posting("4", source: "b"),
+             StoreDriver.posting("1", source: "b")],
+            pipeline: "jobs", runID: "r1")
+        let spool = try store.spool()
+        let before = spool.openShelves
+        try store.access { db in
+            try SQLiteStateStore.copySpooled(pipeline: "jobs", sources: ["a"], from: spool, db)
+            let ids = try String.fetchAll(db, sql: "SELECT json_extract(record, '$.id') FROM records ORDER BY n")
+            #expect(ids == ["a-3", "a-2", "a-1", "a-5"])
+        }
+        // Days 1, 2, 3 and the undated shelf went; day 4 (only b, not copied) stays.
+        #expect(spool.openShelves == before - 4)
+        let b4 = try store.access { db in try Row.fetchOne(db, sql: "SELECT record, size FROM staged WHERE id = 'b-4'") }
+        let location: Int64 = try #require(b4?["record"]), size: Int = try #require(b4?["size"])
+        #expect(try StoredPosting(json: spool.read(at: location, count: size)).posting.id == "b-4")
+    }
+
     @Test("expired postings and their records are dropped after 90 days")
     func purge() async throws {
         let store = try Self.makeStore()

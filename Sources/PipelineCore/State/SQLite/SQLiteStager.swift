@@ -51,7 +51,7 @@ extension SQLiteStateStore {
                 staged.bind(4, number)
                 staged.bindNull(5)
             } else {
-                staged.bind(4, try spool.append(writer.bytes))
+                staged.bind(4, try spool.append(writer.bytes, group: SQLiteStateStore.spoolGroup(posting.datePosted)))
                 staged.bind(5, Int64(writer.bytes.count))
             }
             staged.bind(6, Int64(change.rawValue))

@@ -490,6 +490,10 @@ public final class SQLiteStateStore: StateStore {
     /// and read them straight through, without putting them in order through temporary files
     /// (at a million postings, writing and reading back 2.9 GB). The spool is read at random
     /// then, but it was written moments before and is still in the system's cache.
+    ///
+    /// Each day's records are on a shelf of the spool of their own (`spoolGroup`), and a shelf
+    /// is released as soon as its last record has been copied: the pages it frees are the ones
+    /// the next day's records are written into (see `RecordSpool`).
     static func copySpooled(pipeline: String, sources: [String], from spool: RecordSpool, _ db: Database) throws {
         // Which record each row got goes to a small table of its own, and the rows are pointed
         // at their records afterwards in one pass in row order: updated one by one in feed
@@ -497,12 +501,14 @@ public final class SQLiteStateStore: StateStore {
         // Created before any statement is prepared and dropped after the last is reset: GRDB
         // finalizes its cached statements when the schema changes.
         try db.execute(sql: "DROP TABLE IF EXISTS temp.copied; CREATE TEMP TABLE copied (staged INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        let copied = "FROM staged WHERE size IS NOT NULL AND source IN (SELECT value FROM json_each(?))"
+        var reads: [Int: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT record >> \(RecordSpool.offsetBits) AS shelf, COUNT(*) AS n \(copied) GROUP BY shelf", arguments: [jsonArray(sources)]) {
+            reads[row["shelf"]] = row["n"]
+        }
+        spool.expectReads(reads)
         do {
-            let rows = try RawStatement(db, sql: """
-                SELECT rowid, record, size, hash FROM staged
-                WHERE size IS NOT NULL AND source IN (SELECT value FROM json_each(?))
-                ORDER BY (date_posted IS NULL), date_posted DESC, id
-                """)
+            let rows = try RawStatement(db, sql: "SELECT rowid, record, size, hash \(copied) ORDER BY (date_posted IS NULL), date_posted DESC, id")
             defer { rows.reset() }
             let insert = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
             let note = try RawStatement(db, sql: "INSERT INTO temp.copied (staged, n) VALUES (?, ?)")
@@ -510,7 +516,7 @@ public final class SQLiteStateStore: StateStore {
             insert.bind(1, pipeline)
             while try rows.step() {
                 insert.bind(2, blob: rows.bytes(3))
-                try insert.execute(bindingUTF8: spool.read(at: rows.int(1), count: Int(rows.int(2))), at: 3)
+                try insert.execute(bindingUTF8: spool.take(at: rows.int(1), count: Int(rows.int(2))), at: 3)
                 note.bind(1, rows.int(0))
                 note.bind(2, db.lastInsertedRowID)
                 try note.execute()
@@ -520,6 +526,16 @@ public final class SQLiteStateStore: StateStore {
             UPDATE staged SET record = copied.n, size = NULL FROM temp.copied WHERE copied.staged = staged.rowid;
             DROP TABLE temp.copied;
             """)
+    }
+
+    /// The spool group of a staged record: the day (UTC) of its `date_posted`, by which
+    /// `copySpooled` reads the records back; the records of postings without one share a group.
+    static func spoolGroup(_ datePosted: Date?) -> Int {
+        guard let seconds = datePosted?.timeIntervalSince1970 else { return .min }
+        let day = (seconds / 86_400).rounded(.down)
+        // A date no feed means (far outside what the date readers accept) shares the group too.
+        guard day.magnitude < 1e12 else { return .min }
+        return Int(day)
     }
 
     /// Forgets what the run staged, and the run is no longer open. Nothing it staged reached the
