@@ -140,6 +140,30 @@ struct SQLiteStoreRecordsTests {
         #expect(try StoredPosting(json: spool.read(at: location, count: size)).posting.id == "b-4")
     }
 
+    @Test("requests of one merge that name the same survivor see what the earlier one staged, as one at a time")
+    func overlappingMergeRequests() async throws {
+        let store = try Self.makeStore()
+        try await store.beginRun(pipeline: "jobs", runID: "r")
+        var b = StoreDriver.posting("1", source: "b"), c = StoreDriver.posting("1", source: "c")
+        b.company = "Acme"
+        c.url = "https://example.com/c"
+        try await store.stage([StoreDriver.posting("1", source: "a"), b, c], pipeline: "jobs", runID: "r")
+        // The second request is read only after the first has staged its merged posting.
+        let merged = try await store.merge(
+            [MergeRequest(survivor: "a-1", absorbed: ["b-1"]), MergeRequest(survivor: "a-1", absorbed: ["c-1"])], pipeline: "jobs", failedSources: [])
+        #expect(merged == 3)
+        let versions = try store.access { db in
+            try String.fetchAll(db, sql: "SELECT id FROM staged ORDER BY rowid")
+        }
+        #expect(versions == ["a-1"])
+        let spool = try store.spool()
+        let row = try store.access { db in try Row.fetchOne(db, sql: "SELECT record, size FROM staged") }
+        let location: Int64 = try #require(row?["record"]), size: Int = try #require(row?["size"])
+        let posting = StoredPosting(json: try spool.read(at: location, count: size)).posting
+        #expect(posting.company == "Acme")
+        #expect(posting.url == "https://example.com/c")
+    }
+
     @Test("expired postings and their records are dropped after 90 days")
     func purge() async throws {
         let store = try Self.makeStore()

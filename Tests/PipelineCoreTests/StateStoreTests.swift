@@ -274,6 +274,25 @@ struct StateStoreTests {
         #expect(status.active == 1 && status.expired == 1)
     }
 
+    @Test("a merge of more clusters than are resolved at once merges every one, each with its own fields", arguments: StoreBackend.available)
+    func mergeManyClusters(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try await backend.make())
+        let count = 2 * SQLiteStateStore.mergeChunk + 37
+        let a = (1...count).map { StoreDriver.posting("\($0)", source: "a") }
+        let b = (1...count).map { i in
+            var posting = StoreDriver.posting("\(i)", source: "b")
+            posting.company = "Company \(i)"
+            return posting
+        }
+        let run = try await d.run(["a": a, "b": b], merges: (1...count).map { MergeRequest(survivor: "a-\($0)", absorbed: ["b-\($0)"]) })
+        #expect(run.active.count == count)
+        #expect(run.active.allSatisfy { $0.hasPrefix("a-") })
+        var companies: [String: String] = [:]
+        try await d.store.forEachActive(pipeline: "jobs") { companies[$0.id] = $0.stored.posting.company ?? "" }
+        #expect(companies.count == count)
+        #expect(companies.allSatisfy { id, company in company == "Company \(id.dropFirst(2))" })
+    }
+
     @Test("what a failed source staged is merged into nothing", arguments: StoreBackend.available)
     func mergeSkipsFailedSource(backend: StoreBackend) async throws {
         var d = StoreDriver(store: try await backend.make())

@@ -24,18 +24,46 @@ extension SQLiteStateStore {
                 """)
         }
 
+        /// A posting's record made ready to stage: its JSON, the hash of it and the columns the
+        /// staged row needs. Made on any thread (the merge makes them off the connection's).
+        struct Prepared: Sendable {
+            let id: String
+            let source: String
+            let json: [UInt8]
+            let hash: [UInt8]
+            let validThrough: String?
+            let datePosted: String?
+            let group: Int
+
+            /// Nil for a posting without an id (sources always give one).
+            init?(_ posting: JobPosting) {
+                guard let id = posting.id else { return nil }
+                var writer = JSONWriter()
+                posting.writeJSON(to: &writer)
+                self.id = id
+                source = posting.source ?? ""
+                json = writer.bytes
+                hash = ContentHash(bytes: json).bytes
+                validThrough = posting.validThrough.map(RFC3339.format)
+                datePosted = posting.datePosted.map(RFC3339.format)
+                group = SQLiteStateStore.spoolGroup(posting.datePosted)
+            }
+        }
+
         /// Stages one posting; a posting without an id is skipped (sources always give one).
         func stage(_ posting: JobPosting) throws {
-            guard let id = posting.id else { return }
-            var writer = JSONWriter()
-            posting.writeJSON(to: &writer)
-            let hash = ContentHash(bytes: writer.bytes).bytes
+            guard let prepared = Prepared(posting) else { return }
+            try stage(prepared)
+        }
+
+        /// Stages a prepared posting.
+        func stage(_ posting: Prepared) throws {
             var change = Change.new
             var number: Int64?
             known.bind(1, pipeline)
-            known.bind(2, id)
+            known.bind(2, posting.id)
             if !fresh, try known.step() {
-                if known.column(0, equals: hash), !known.isNull(1) {
+                if known.column(0, equals: posting.hash), !known.isNull(1) {
                     number = known.int(1)
                     change = (known.int(2) == 1 && known.int(3) == 0) ? .unchanged : .returning
                 } else {
@@ -43,20 +71,20 @@ extension SQLiteStateStore {
                 }
             }
             known.reset()
-            staged.bind(1, id)
-            staged.bind(2, posting.source ?? "")
-            staged.bind(3, blob: hash)
+            staged.bind(1, posting.id)
+            staged.bind(2, posting.source)
+            staged.bind(3, blob: posting.hash)
             if let number {
                 // An unchanged posting keeps the record it has.
                 staged.bind(4, number)
                 staged.bindNull(5)
             } else {
-                staged.bind(4, try spool.append(writer.bytes, group: SQLiteStateStore.spoolGroup(posting.datePosted)))
-                staged.bind(5, Int64(writer.bytes.count))
+                staged.bind(4, try spool.append(posting.json, group: posting.group))
+                staged.bind(5, Int64(posting.json.count))
             }
             staged.bind(6, Int64(change.rawValue))
-            staged.bind(7, posting.validThrough.map(RFC3339.format))
-            staged.bind(8, posting.datePosted.map(RFC3339.format))
+            staged.bind(7, posting.validThrough)
+            staged.bind(8, posting.datePosted)
             try staged.execute()
         }
     }

@@ -27,6 +27,11 @@ extension SQLiteStateStore {
         }
     }
 
+    /// How many requests are read ahead and resolved at once (see `MergeChunk`): enough that
+    /// handing a part over costs nothing next to resolving it, few enough that two parts' records
+    /// (a few kilobytes a version) stay a few megabytes.
+    static let mergeChunk = 128
+
     @discardableResult
     public func merge(_ requests: [MergeRequest], pipeline: String, failedSources: Set<String>) async throws -> Int {
         guard !requests.isEmpty else { return 0 }
@@ -41,51 +46,82 @@ extension SQLiteStateStore {
             let deleteStaged = try RawStatement(db, sql: "DELETE FROM staged WHERE rowid = ?")
             let mergedAway = try RawStatement(db, sql: "INSERT OR IGNORE INTO merged_away (id) VALUES (?)")
 
-            /// The id's staged versions, but those of failed sources; each handle is the row's
-            /// number. A replaced version's record, if spooled, is simply never copied.
-            func staged(_ id: String) throws -> [MergeResolver.Staged<Int64>] {
+            /// Every version the requests may read: each id's staged versions in the order they
+            /// were staged, but those of failed sources (a replaced version's record, if spooled,
+            /// is simply never copied), and its active version of an earlier run.
+            func read(_ part: [MergeRequest]) throws -> (staged: [String: [MergeChunk.Version]], earlier: [String: MergeChunk.Earlier]) {
+                var staged: [String: [MergeChunk.Version]] = [:], earlier: [String: MergeChunk.Earlier] = [:]
+                for request in part {
+                    for id in [request.survivor] + request.absorbed where staged[id] == nil {
+                        staged[id] = try versions(of: id)
+                        earlier[id] = try active(id)
+                    }
+                }
+                return (staged, earlier)
+            }
+            func versions(of id: String) throws -> [MergeChunk.Version] {
                 defer { stagedRows.reset() }
                 stagedRows.bind(1, id)
-                var found: [MergeResolver.Staged<Int64>] = []
+                var versions: [MergeChunk.Version] = []
                 while try stagedRows.step() {
                     guard !failedSources.contains(stagedRows.text(3)) else { continue }
                     let record = stagedRows.int(1)
-                    let read: () throws -> JobPosting
-                    if stagedRows.isNull(2) {
-                        read = { StoredPosting(json: try records.bytes(record)).posting }
-                    } else {
-                        let size = Int(stagedRows.int(2))
-                        read = { StoredPosting(json: try spool.read(at: record, count: size)).posting }
-                    }
-                    found.append(MergeResolver.Staged(handle: stagedRows.int(0), posting: read))
+                    let json = stagedRows.isNull(2) ? try records.bytes(record) : try spool.read(at: record, count: Int(stagedRows.int(2)))
+                    versions.append(MergeChunk.Version(row: stagedRows.int(0), json: json))
                 }
-                return found
+                return versions
             }
-            func active(_ id: String) throws -> MergeResolver.Active? {
+            func active(_ id: String) throws -> MergeChunk.Earlier? {
                 defer { activeRow.reset() }
                 activeRow.bind(1, pipeline)
                 activeRow.bind(2, id)
                 guard try activeRow.step() else { return nil }
-                let record = activeRow.int(0)
-                return MergeResolver.Active(source: activeRow.text(1), posting: { StoredPosting(json: try records.bytes(record)).posting })
+                return MergeChunk.Earlier(source: activeRow.text(1), json: try records.bytes(activeRow.int(0)))
             }
 
             var merged = 0
             // Rows to delete, gathered and deleted in ascending order at the end: one pass along
             // the B-tree instead of a page lookup per row.
             var stagedGone: [Int64] = []
-            for request in requests {
-                guard let outcome = try MergeResolver.resolve(request, failedSources: failedSources, staged: staged, active: active) else {
-                    continue
+            func write(_ chunk: MergeChunk) throws {
+                for case let outcome? in try chunk.wait() {
+                    stagedGone += outcome.replaced
+                    if let posting = outcome.merged { try stager.stage(posting) }
+                    for id in outcome.leaving {
+                        mergedAway.bind(1, id)
+                        try mergedAway.execute()
+                    }
+                    merged += outcome.count
                 }
-                stagedGone += outcome.replaced.map(\.handle)
-                try stager.stage(outcome.merged)
-                for id in outcome.leaving {
-                    mergedAway.bind(1, id)
-                    try mergedAway.execute()
-                }
-                merged += outcome.count
             }
+            // One part resolves while the next is read, and is written after. Requests that name
+            // an id an earlier one named (dedupe's never do) see what that one staged, as when
+            // requests were taken one at a time: the part ends before them, and the part before
+            // is written before they are read.
+            var resolving: MergeChunk?
+            var part: [MergeRequest] = [], partIDs: Set<String> = []
+            func hand(over part: [MergeRequest], ids: Set<String>) throws {
+                if let chunk = resolving, !chunk.ids.isDisjoint(with: ids) {
+                    try write(chunk)
+                    resolving = nil
+                }
+                let versions = try read(part)
+                let next = MergeChunk(part, ids: ids, staged: versions.staged, earlier: versions.earlier, failedSources: failedSources)
+                if let chunk = resolving { try write(chunk) }
+                resolving = next
+            }
+            for request in requests {
+                let ids = Set([request.survivor] + request.absorbed)
+                if part.count >= Self.mergeChunk || !partIDs.isDisjoint(with: ids) {
+                    try hand(over: part, ids: partIDs)
+                    part.removeAll(keepingCapacity: true)
+                    partIDs.removeAll(keepingCapacity: true)
+                }
+                part.append(request)
+                partIDs.formUnion(ids)
+            }
+            if !part.isEmpty { try hand(over: part, ids: partIDs) }
+            if let chunk = resolving { try write(chunk) }
             for rowid in stagedGone.sorted() {
                 deleteStaged.bind(1, rowid)
                 try deleteStaged.execute()

@@ -1,0 +1,78 @@
+import Foundation
+
+extension SQLiteStateStore {
+    /// Part of a merge call's requests with every version they may read, read ahead on the
+    /// connection's thread, then resolved on a thread of their own (see `merge`).
+    ///
+    /// Resolving is decoding each version's record, merging them and encoding the merged one —
+    /// a third of a large run's merging, and work the connection's thread need not wait on: it
+    /// reads the next part and stages the one before meanwhile, so the merge uses both cores
+    /// where it used one (after the sources end, nothing else runs).
+    final class MergeChunk: @unchecked Sendable {
+        // @unchecked: `resolved` is written once, on the resolving thread, before `done` is
+        // signalled, and read only after waiting for it.
+
+        /// A staged version: its row and its record's bytes.
+        struct Version: Sendable {
+            let row: Int64
+            let json: [UInt8]
+        }
+
+        /// An earlier run's active version: its source and its record's bytes.
+        struct Earlier: Sendable {
+            let source: String
+            let json: [UInt8]
+        }
+
+        /// What one request does, ready to be written on the connection's thread.
+        struct Resolved: Sendable {
+            /// The staged rows the merged posting replaces.
+            let replaced: [Int64]
+            /// Earlier postings that leave the active set.
+            let leaving: [String]
+            /// How many postings were merged.
+            let count: Int
+            /// The merged posting, encoded; nil if it has no id.
+            let merged: Stager.Prepared?
+        }
+
+        let requests: [MergeRequest]
+        /// Every id the requests name (see `merge` for why).
+        let ids: Set<String>
+        private let done = DispatchSemaphore(value: 0)
+        private var resolved: Result<[Resolved?], any Error> = .success([])
+
+        /// Starts resolving `requests` with the versions read for them.
+        init(_ requests: [MergeRequest], ids: Set<String>, staged: [String: [Version]], earlier: [String: Earlier], failedSources: Set<String>) {
+            self.requests = requests
+            self.ids = ids
+            DispatchQueue.global().async { [self] in
+                resolved = Result { try requests.map { try Self.resolve($0, staged: staged, earlier: earlier, failedSources: failedSources) } }
+                done.signal()
+            }
+        }
+
+        /// Waits for the resolution: one entry per request, nil where there is nothing to merge.
+        func wait() throws -> [Resolved?] {
+            done.wait()
+            return try resolved.get()
+        }
+
+        private static func resolve(
+            _ request: MergeRequest, staged: [String: [Version]], earlier: [String: Earlier], failedSources: Set<String>
+        ) throws -> Resolved? {
+            let outcome = try MergeResolver.resolve(
+                request, failedSources: failedSources,
+                staged: { id in
+                    (staged[id] ?? []).map { version in
+                        MergeResolver.Staged(handle: version.row, posting: { StoredPosting(json: version.json).posting })
+                    }
+                },
+                active: { id in
+                    earlier[id].map { version in MergeResolver.Active(source: version.source, posting: { StoredPosting(json: version.json).posting }) }
+                })
+            guard let outcome else { return nil }
+            return Resolved(replaced: outcome.replaced.map(\.handle), leaving: outcome.leaving, count: outcome.count, merged: Stager.Prepared(outcome.merged))
+        }
+    }
+}
