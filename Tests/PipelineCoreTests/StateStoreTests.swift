@@ -293,6 +293,22 @@ struct StateStoreTests {
         #expect(companies.allSatisfy { id, company in company == "Company \(id.dropFirst(2))" })
     }
 
+    @Test("an earlier posting its unchanged source did not stage again is merged from its stored record", arguments: StoreBackend.available)
+    func mergeFromStoredRecord(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try await backend.make())
+        var b = StoreDriver.posting("2", source: "b")
+        b.company = "Acme"
+        try await d.run(["a": [StoreDriver.posting("1", source: "a")], "b": [b]])
+        let second = try await d.run(
+            ["a": [StoreDriver.posting("1", source: "a")], "b": []], notModified: ["b"], merges: [MergeRequest(survivor: "a-1", absorbed: ["b-2"])])
+        #expect(second.active == ["a-1"])
+        #expect(second.counts["b"]?.merged == 1)
+        var merged: JobPosting?
+        try await d.store.forEachActive(pipeline: "jobs") { merged = $0.stored.posting }
+        #expect(merged?.company == "Acme")
+        #expect(merged?.duplicates?.map(\.source) == ["b"])
+    }
+
     @Test("what a failed source staged is merged into nothing", arguments: StoreBackend.available)
     func mergeSkipsFailedSource(backend: StoreBackend) async throws {
         var d = StoreDriver(store: try await backend.make())

@@ -18,10 +18,11 @@ extension SQLiteStateStore {
             let json: [UInt8]
         }
 
-        /// An earlier run's active version: its source and its record's bytes.
+        /// An earlier run's active version: its source, and its record's bytes when the id has
+        /// no staged version (see `merge`).
         struct Earlier: Sendable {
             let source: String
-            let json: [UInt8]
+            let json: [UInt8]?
         }
 
         /// What one request does, ready to be written on the connection's thread.
@@ -69,7 +70,14 @@ extension SQLiteStateStore {
                     }
                 },
                 active: { id in
-                    earlier[id].map { version in MergeResolver.Active(source: version.source, posting: { StoredPosting(json: version.json).posting }) }
+                    earlier[id].map { version in
+                        MergeResolver.Active(source: version.source, posting: {
+                            guard let json = version.json else {
+                                throw StateStoreError.unavailable("merging '\(id)' needed its earlier version, which was not read (a bug: please report it)")
+                            }
+                            return StoredPosting(json: json).posting
+                        })
+                    }
                 })
             guard let outcome else { return nil }
             return Resolved(replaced: outcome.replaced.map(\.handle), leaving: outcome.leaving, count: outcome.count, merged: Stager.Prepared(outcome.merged))

@@ -53,8 +53,9 @@ extension SQLiteStateStore {
                 var staged: [String: [MergeChunk.Version]] = [:], earlier: [String: MergeChunk.Earlier] = [:]
                 for request in part {
                     for id in [request.survivor] + request.absorbed where staged[id] == nil {
-                        staged[id] = try versions(of: id)
-                        earlier[id] = try active(id)
+                        let versions = try versions(of: id)
+                        staged[id] = versions
+                        earlier[id] = try active(id, readingRecord: versions.isEmpty)
                     }
                 }
                 return (staged, earlier)
@@ -71,12 +72,14 @@ extension SQLiteStateStore {
                 }
                 return versions
             }
-            func active(_ id: String) throws -> MergeChunk.Earlier? {
+            // An earlier version's record is read only for an id with no staged version: the only
+            // one `MergeResolver` reads (a posting this run staged again is merged as staged).
+            func active(_ id: String, readingRecord: Bool) throws -> MergeChunk.Earlier? {
                 defer { activeRow.reset() }
                 activeRow.bind(1, pipeline)
                 activeRow.bind(2, id)
                 guard try activeRow.step() else { return nil }
-                return MergeChunk.Earlier(source: activeRow.text(1), json: try records.bytes(activeRow.int(0)))
+                return MergeChunk.Earlier(source: activeRow.text(1), json: readingRecord ? try records.bytes(activeRow.int(0)) : nil)
             }
 
             var merged = 0
