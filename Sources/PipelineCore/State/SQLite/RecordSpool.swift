@@ -72,7 +72,7 @@ final class RecordSpool: @unchecked Sendable {
         Int(location >> offsetBits)
     }
 
-    /// How many shelves are open (neither released nor yet to be made).
+    /// How many shelves are open: made for a group and not yet released.
     var openShelves: Int {
         shelves.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
     }

@@ -501,14 +501,16 @@ public final class SQLiteStateStore: StateStore {
         // Created before any statement is prepared and dropped after the last is reset: GRDB
         // finalizes its cached statements when the schema changes.
         try db.execute(sql: "DROP TABLE IF EXISTS temp.copied; CREATE TEMP TABLE copied (staged INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
-        let copied = "FROM staged WHERE size IS NOT NULL AND source IN (SELECT value FROM json_each(?))"
+        // The rows whose record is in the spool, of the sources copied; the same for the count of
+        // each shelf's reads as for the copy, so that no shelf is released with a read to come.
+        let spooled = "FROM staged WHERE size IS NOT NULL AND source IN (SELECT value FROM json_each(?))"
         var reads: [Int: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT record >> \(RecordSpool.offsetBits) AS shelf, COUNT(*) AS n \(copied) GROUP BY shelf", arguments: [jsonArray(sources)]) {
+        for row in try Row.fetchAll(db, sql: "SELECT record >> \(RecordSpool.offsetBits) AS shelf, COUNT(*) AS n \(spooled) GROUP BY shelf", arguments: [jsonArray(sources)]) {
             reads[row["shelf"]] = row["n"]
         }
         spool.expectReads(reads)
         do {
-            let rows = try RawStatement(db, sql: "SELECT rowid, record, size, hash \(copied) ORDER BY (date_posted IS NULL), date_posted DESC, id")
+            let rows = try RawStatement(db, sql: "SELECT rowid, record, size, hash \(spooled) ORDER BY (date_posted IS NULL), date_posted DESC, id")
             defer { rows.reset() }
             let insert = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
             let note = try RawStatement(db, sql: "INSERT INTO temp.copied (staged, n) VALUES (?, ?)")
