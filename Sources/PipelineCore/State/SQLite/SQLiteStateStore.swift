@@ -419,7 +419,7 @@ public final class SQLiteStateStore: StateStore {
                 """, arguments: [previous[s] ?? nil, p, s])
             try db.execute(sql: """
                 INSERT INTO postings (pipeline, id, source, hash, record, first_seen, updated_at, valid_through, date_posted)
-                SELECT ?, s.id, s.source, s.hash, s.record, ?, ?, s.valid_through, s.date_posted
+                SELECT ?, s.id, s.source, s.hash, \(stagedRecord), ?, ?, s.valid_through, s.date_posted
                 FROM staged s WHERE s.source = ? AND s.change = 0
                 """, arguments: [p, now, now, s])
             c.new = db.changesCount
@@ -433,7 +433,7 @@ public final class SQLiteStateStore: StateStore {
                 """, arguments: [p, s, Change.changed.rawValue])
             try db.execute(sql: """
                 UPDATE postings SET (hash, record, source, valid_through, date_posted) =
-                        (SELECT hash, record, source, valid_through, date_posted FROM staged s WHERE s.id = postings.id),
+                        (SELECT s.hash, \(stagedRecord), s.source, s.valid_through, s.date_posted FROM staged s WHERE s.id = postings.id),
                     active = 1, missing_runs = 0, expired_at = NULL, expire_reason = NULL, updated_at = ?
                 WHERE pipeline = ? AND id IN (\(ofKind))
                 """, arguments: [now, p, s, Change.changed.rawValue])
@@ -495,10 +495,11 @@ public final class SQLiteStateStore: StateStore {
     /// is released as soon as its last record has been copied: the pages it frees are the ones
     /// the next day's records are written into (see `RecordSpool`).
     static func copySpooled(pipeline: String, sources: [String], from spool: RecordSpool, _ db: Database) throws {
-        // Which record each row got goes to a small table of its own, and the rows are pointed
-        // at their records afterwards in one pass in row order: updated one by one in feed
-        // order, the staging table's pages were visited at random (2 s of 5 at 250,000).
-        // Created before any statement is prepared and dropped after the last is reset: GRDB
+        // Which record each row got goes to a small table of its own, which the statements that
+        // write postings read (`stagedRecord`): updated one by one in feed order, the staging
+        // table's pages were visited at random (2 s of 5 at 250,000), and updated from this
+        // table afterwards, all of them were written once more (3.2 s at 1M).
+        // Created before any statement is prepared and dropped with the staging table: GRDB
         // finalizes its cached statements when the schema changes.
         try db.execute(sql: "DROP TABLE IF EXISTS temp.copied; CREATE TEMP TABLE copied (staged INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
         // The rows whose record is in the spool, of the sources copied; the same for the count of
@@ -524,11 +525,11 @@ public final class SQLiteStateStore: StateStore {
                 try note.execute()
             }
         }
-        try db.execute(sql: """
-            UPDATE staged SET record = copied.n, size = NULL FROM temp.copied WHERE copied.staged = staged.rowid;
-            DROP TABLE temp.copied;
-            """)
     }
+
+    /// The record number of staged row `s` once the run's records are copied: the record it
+    /// kept (unchanged postings, no size), or the one `copySpooled` wrote for it.
+    static let stagedRecord = "CASE WHEN s.size IS NULL THEN s.record ELSE (SELECT c.n FROM temp.copied c WHERE c.staged = s.rowid) END"
 
     /// The spool group of a staged record: the day (UTC) of its `date_posted`, by which
     /// `copySpooled` reads the records back; the records of postings without one share a group.
@@ -545,6 +546,7 @@ public final class SQLiteStateStore: StateStore {
     static func discardStaged(pipeline: String, _ db: Database) throws {
         try db.execute(sql: "DROP TABLE IF EXISTS temp.staged")
         try db.execute(sql: "DROP TABLE IF EXISTS temp.merged_away")
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.copied")
         try db.execute(sql: "DELETE FROM open_runs WHERE pipeline = ?", arguments: [pipeline])
     }
 
