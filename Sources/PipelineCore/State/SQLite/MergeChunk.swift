@@ -37,7 +37,6 @@ extension SQLiteStateStore {
             let merged: Stager.Prepared?
         }
 
-        let requests: [MergeRequest]
         /// Every id the requests name (see `merge` for why).
         let ids: Set<String>
         private let done = DispatchSemaphore(value: 0)
@@ -45,7 +44,6 @@ extension SQLiteStateStore {
 
         /// Starts resolving `requests` with the versions read for them.
         init(_ requests: [MergeRequest], ids: Set<String>, staged: [String: [Version]], earlier: [String: Earlier], failedSources: Set<String>) {
-            self.requests = requests
             self.ids = ids
             DispatchQueue.global().async { [self] in
                 resolved = Result { try requests.map { try Self.resolve($0, staged: staged, earlier: earlier, failedSources: failedSources) } }
