@@ -78,6 +78,8 @@ final class BackgroundWriter: @unchecked Sendable {
                     if errno == EINTR { continue }
                     return String(cString: strerror(errno))
                 }
+                // Nothing written and no error would otherwise be asked again for ever.
+                if n == 0 { return "the file system wrote nothing (is the disk full?)" }
                 done += n
             }
             return nil

@@ -217,10 +217,12 @@ final class DirectFile: @unchecked Sendable {
             let total = direct ? (count + alignment - 1) / alignment * alignment : count
             guard done < total else { return nil }
             let n = pwrite(fd, block.base + done, total - done, off_t(offset + done))
-            if n >= 0 {
+            if n > 0 {
                 done += n
                 continue
             }
+            // Nothing written and no error would otherwise be asked again for ever.
+            if n == 0 { return "the file system wrote nothing (is the disk full?)" }
             if errno == EINTR { continue }
             guard errno == EINVAL, direct else { return String(cString: strerror(errno)) }
             // The file system takes no direct I/O here (or not at this alignment): through the

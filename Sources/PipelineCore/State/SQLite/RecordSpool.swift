@@ -41,17 +41,16 @@ final class RecordSpool: @unchecked Sendable {
 
     /// The shelves by number; nil once released.
     private var shelves: [Shelf?] = []
-    /// The shelf each group's records go to.
+    /// The shelf each group's records go to; groups that came after the last shelf was made
+    /// are on that one.
     private var shelfOfGroup: [Int: Int] = [:]
-    /// The shelf every group past `maximumShelves` shares.
-    private var overflowShelf: Int?
     private let directory: String
 
     /// A location is the shelf's number above the offset's 40 bits (a terabyte per shelf).
     static let offsetBits: Int64 = 40
     private static let offsetMask: Int64 = (1 << offsetBits) - 1
-    /// More groups than this share one shelf: a run's postings usually span a few weeks of days,
-    /// and each shelf costs a descriptor and a write buffer.
+    /// At most this many shelves: the groups past the last share it. A run's postings usually
+    /// span a few weeks of days, and each shelf costs a descriptor and a write buffer.
     static let maximumShelves = 64
     /// Each shelf's write buffer: 64 shelves hold at most 8 MB between them.
     private static let bufferSize = 128 << 10
@@ -150,12 +149,9 @@ final class RecordSpool: @unchecked Sendable {
     /// The shelf of `group`, made when the group first comes.
     private func shelf(forGroup group: Int) throws -> Int {
         if let number = shelfOfGroup[group] { return number }
-        if shelves.count >= Self.maximumShelves, let overflowShelf { return overflowShelf }
+        if shelves.count >= Self.maximumShelves { return Self.maximumShelves - 1 }
         let number = shelves.count
         shelves.append(Shelf(descriptor: try makeFile()))
-        if shelves.count >= Self.maximumShelves {
-            overflowShelf = number
-        }
         shelfOfGroup[group] = number
         return number
     }
