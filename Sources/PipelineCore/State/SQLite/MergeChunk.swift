@@ -42,10 +42,14 @@ extension SQLiteStateStore {
         private let done = DispatchSemaphore(value: 0)
         private var resolved: Result<[Resolved?], any Error> = .success([])
 
-        /// Starts resolving `requests` with the versions read for them.
-        init(_ requests: [MergeRequest], ids: Set<String>, staged: [String: [Version]], earlier: [String: Earlier], failedSources: Set<String>) {
+        /// Starts resolving `requests` with the versions read for them, on `queue`: a queue of
+        /// the merge's own, never the global one. The connection's thread waits for the result,
+        /// and the global queue's few threads can all be taken by work that blocks (the run's
+        /// tasks, exec plugins waiting on their processes): a resolution queued there waited
+        /// for ever beside two merges and two exec stages on two cores.
+        init(_ requests: [MergeRequest], ids: Set<String>, staged: [String: [Version]], earlier: [String: Earlier], failedSources: Set<String>, on queue: DispatchQueue) {
             self.ids = ids
-            DispatchQueue.global().async { [self] in
+            queue.async { [self] in
                 resolved = Result { try requests.map { try Self.resolve($0, staged: staged, earlier: earlier, failedSources: failedSources) } }
                 done.signal()
             }

@@ -102,6 +102,9 @@ extension SQLiteStateStore {
             // requests were taken one at a time: the part ends before them, and the part before
             // is written before they are read.
             var resolving: MergeChunk?
+            // A serial queue of its own gets a thread whatever else blocks (see `MergeChunk`);
+            // one part resolves at a time, while the next is read.
+            let resolver = DispatchQueue(label: "syndicate.merge-resolve")
             var part: [MergeRequest] = [], partIDs: Set<String> = []
             func hand(over part: [MergeRequest], ids: Set<String>) throws {
                 if let chunk = resolving, !chunk.ids.isDisjoint(with: ids) {
@@ -109,7 +112,7 @@ extension SQLiteStateStore {
                     resolving = nil
                 }
                 let versions = try read(part)
-                let next = MergeChunk(part, ids: ids, staged: versions.staged, earlier: versions.earlier, failedSources: failedSources)
+                let next = MergeChunk(part, ids: ids, staged: versions.staged, earlier: versions.earlier, failedSources: failedSources, on: resolver)
                 if let chunk = resolving { try write(chunk) }
                 resolving = next
             }
