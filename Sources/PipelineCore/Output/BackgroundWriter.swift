@@ -69,20 +69,6 @@ final class BackgroundWriter: @unchecked Sendable {
 
     /// Writes the whole buffer; the system's reason when it cannot.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return nil }
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(fd, base + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                // Nothing written and no error would otherwise be asked again for ever.
-                if n == 0 { return "the file system wrote nothing (is the disk full?)" }
-                done += n
-            }
-            return nil
-        }
+        WholeTransfer.write(fd, bytes).map(\.description)
     }
 }

@@ -108,18 +108,8 @@ final class BucketReorder {
         guard size >= 0 else { throw Self.failure("cannot read", directory.appendingPathComponent("\(bucket)").path) }
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let n = pread(fd, buffer.baseAddress! + count, size - count, off_t(count))
-                if n > 0 {
-                    count += n
-                } else if n < 0, errno == EINTR {
-                    continue
-                } else {
-                    failed = true
-                    break
-                }
-            }
+            failed = WholeTransfer.read(fd, into: UnsafeMutableRawBufferPointer(buffer), at: 0) != nil
+            count = failed ? 0 : size
         }
         if failed { throw Self.failure("cannot read", directory.appendingPathComponent("\(bucket)").path) }
         return bytes

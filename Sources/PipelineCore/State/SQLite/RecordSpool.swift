@@ -178,27 +178,15 @@ final class RecordSpool: @unchecked Sendable {
 
     /// Writes `bytes` at `offset`, advancing it.
     private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, at offset: inout Int64) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                throw StateStoreError.unavailable("cannot write the run's record spool in the temporary directory: \(String(cString: strerror(errno))); is TMPDIR full?")
-            }
-            done += n
-            offset += Int64(n)
+        if let stop = WholeTransfer.write(descriptor, bytes, at: offset) {
+            throw StateStoreError.unavailable("cannot write the run's record spool in the temporary directory: \(stop); is TMPDIR full?")
         }
+        offset += Int64(bytes.count)
     }
 
     private func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws {
-        var done = 0
-        while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                throw StateStoreError.unavailable("cannot read the run's record spool: \(n < 0 ? String(cString: strerror(errno)) : "it is shorter than expected")")
-            }
-            done += n
+        if let stop = WholeTransfer.read(descriptor, into: buffer, at: offset) {
+            throw StateStoreError.unavailable("cannot read the run's record spool: \(stop)")
         }
     }
 }

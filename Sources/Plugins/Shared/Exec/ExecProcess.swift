@@ -43,6 +43,8 @@ final class ExecProcess: @unchecked Sendable {
     private let finished = DispatchGroup()
     /// Left when stdout reaches its end.
     private let outputDone = DispatchGroup()
+    /// Left when the command has exited (its termination handler ran).
+    private let exited = DispatchGroup()
 
     struct State {
         /// Complete stdout lines not yet taken, with their line numbers.
@@ -75,9 +77,16 @@ final class ExecProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
+        // The exit is told by Foundation's termination handler, never waited for on a thread of
+        // the global queue: a plugin per source and sink would otherwise hold one blocked each.
+        exited.enter()
+        let exited = exited
+        process.terminationHandler = { _ in exited.leave() }
         do {
             try process.run()
         } catch {
+            process.terminationHandler = nil
+            exited.leave()
             throw SourceError("\(label): cannot start \(launch.command.joined(separator: " ")): \(error.localizedDescription)")
         }
         finished.enter()
@@ -87,10 +96,8 @@ final class ExecProcess: @unchecked Sendable {
         Thread.detachNewThread { [self] in readStderr() }
         // Once the command has exited, its output ends a moment later even when a child it
         // left behind still holds the pipe open (a killed shell's `sleep`).
-        DispatchQueue.global().async { [self] in
-            process.waitUntilExit()
-            _ = outputDone.wait(timeout: .now() + 2)
-            deliver([], closed: true)
+        exited.notify(queue: .global()) { [self] in
+            Self.afterward(outputDone, atMost: 2) { [self] in deliver([], closed: true) }
         }
         let timeout = launch.timeout
         let pid = process.processIdentifier
@@ -151,19 +158,11 @@ final class ExecProcess: @unchecked Sendable {
     /// Writes all of `bytes` to stdin with write(2), on the writer queue; the errno that stopped
     /// it, or 0.
     private func writeAll(_ bytes: [UInt8]) -> Int32 {
-        let fd = stdin.fileHandleForWriting.fileDescriptor
-        return bytes.withUnsafeBytes { raw -> Int32 in
-            guard let base = raw.baseAddress else { return 0 }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0, errno != EINTR {
-                    return errno
-                }
-            }
-            return 0
+        switch WholeTransfer.write(stdin.fileHandleForWriting.fileDescriptor, bytes) {
+        case nil: 0
+        case .system(let code)?: code
+        // A pipe that takes nothing without an error has no reader left.
+        case .nothingWritten?, .endOfFile?: EPIPE
         }
     }
 
@@ -321,11 +320,9 @@ final class ExecProcess: @unchecked Sendable {
     /// Waits for the command to exit and for its output to be read; throws when it failed or
     /// was stopped.
     func waitForExit() async throws {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [self] in
-                process.waitUntilExit()
-                _ = finished.wait(timeout: .now() + 2)
-                continuation.resume()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            exited.notify(queue: .global()) { [finished] in
+                Self.afterward(finished, atMost: 2) { continuation.resume() }
             }
         }
         try checkExit()
@@ -333,9 +330,21 @@ final class ExecProcess: @unchecked Sendable {
 
     /// The same, blocking the calling thread (for sinks, whose writers are synchronous).
     func waitForExitBlocking() throws {
-        process.waitUntilExit()
+        exited.wait()
         _ = finished.wait(timeout: .now() + 2)
         try checkExit()
+    }
+
+    /// Runs `action` once, when `group` is done or after `seconds`, whichever comes first,
+    /// without a thread waiting meanwhile.
+    private static func afterward(_ group: DispatchGroup, atMost seconds: Double, _ action: @escaping @Sendable () -> Void) {
+        final class Fired: Sendable { let flag = Atomic(false) }
+        let fired = Fired()
+        let once: @Sendable () -> Void = {
+            if !fired.flag.exchange(true, ordering: .acquiringAndReleasing) { action() }
+        }
+        group.notify(queue: .global(), execute: once)
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: once)
     }
 
     private func checkExit() throws {
