@@ -1,5 +1,5 @@
 import Foundation
-import PipelineCore
+@testable import PipelineCore
 import Plugins
 import Testing
 
@@ -156,6 +156,47 @@ struct RunnerTests {
         #expect(try scratch.read("jobs.rss").components(separatedBy: "<item>").count == 6)
         #expect(report.sinks.map(\.name) == ["all", "top", "some", "rss", "none", "by_title"])
         #expect(report.sinks.map(\.written) == [30, 3, 4, 5, 0, 2])
+    }
+
+    @Test("sinks that write side by side each keep the pass's order and their own limit across many batches")
+    func sharedPassAcrossBatches() async throws {
+        let scratch = try Scratch()
+        // More postings than SinkFanOut hands a sink at once, so that every sink takes several
+        // batches and the limits fall inside one.
+        let count = SinkFanOut.batchSize * 4 + 37
+        var lines: [String] = []
+        for i in 0..<count {
+            lines.append(#"{"source_id":"\#(i)","title":"Job \#(i)","url":"https://jobs.example/\#(i)","date_posted":"2026-0\#(1 + i % 9)-1\#(i % 10)T00:00:00Z"}"#)
+        }
+        try scratch.write("feed.jsonl", lines.joined(separator: "\n"))
+        let limit = SinkFanOut.batchSize + 3
+        let report = try await scratch.run("""
+            version: 1
+            name: t
+            sources: { feed: { type: jsonl, path: feed.jsonl } }
+            sinks:
+              all: { type: jsonl, path: all.jsonl }
+              capped: { type: jsonl, path: capped.jsonl, limit: \(limit) }
+              sevens: { type: json, path: sevens.json, where: 'title contains "7"' }
+              rss: { type: rss, path: jobs.rss }
+            """)
+        #expect(report.exitCode == 0)
+        let all = try scratch.jsonLines("all.jsonl").compactMap { value -> String? in
+            if case .string(let id) = value["source_id"] { return id }
+            return nil
+        }
+        #expect(all.count == count)
+        // Newest first, then by id: the same order as the store's pass.
+        #expect(Set(all).count == count)
+        #expect(try scratch.jsonLines("capped.jsonl").map { $0["source_id"] } == all.prefix(limit).map { .string($0) })
+        guard case .array(let sevens) = try JSONParser.parse(Array(scratch.read("sevens.json").utf8)) else {
+            Issue.record("sevens.json is not a JSON array")
+            return
+        }
+        #expect(sevens.map { $0["source_id"] } == all.filter { $0.contains("7") }.map { .string($0) })
+        let links = try scratch.read("jobs.rss").components(separatedBy: "<link>https://jobs.example/").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(links.map(String.init) == all)
+        #expect(report.sinks.map(\.written) == [count, limit, all.filter { $0.contains("7") }.count, count])
     }
 
     @Test("the same input gives byte-identical feeds, however the sources interleave")

@@ -291,20 +291,19 @@ public struct PipelineRunner: Sendable {
             let limits = members.map(\.readLimit)
             let readLimit = limits.contains(where: { $0 == nil }) ? nil : limits.compactMap { $0 }.max()
             let clock = ContinuousClock.now
-            let ownBefore = members.reduce(Duration.zero) { $0 + $1.elapsed }
+            let ownBefore = members.map(\.elapsed)
+            // The store reads while each sink writes on a thread of its own.
+            let fan = SinkFanOut(members)
             do {
-                try await transaction.forEach(order: order, limit: readLimit) { stored in
-                    var wanted = false
-                    for member in members where !member.done {
-                        member.take(stored)
-                        wanted = wanted || !member.done
-                    }
-                    return wanted
-                }
+                try await transaction.forEach(order: order, limit: readLimit) { fan.take($0) }
+                fan.finish()
             } catch {
+                fan.finish()
                 for member in members { member.fail(error) }
             }
-            let own = members.reduce(Duration.zero) { $0 + $1.elapsed } - ownBefore
+            // The sinks wrote side by side: what the pass took beyond the slowest one's own
+            // time is the reading, shared among them.
+            let own = zip(members, ownBefore).map { $0.elapsed - $1 }.max() ?? .zero
             let share = max(.zero, (ContinuousClock.now - clock) - own) / max(1, members.count)
             for index in groups[order] ?? [] { readShare[index] = share }
         }

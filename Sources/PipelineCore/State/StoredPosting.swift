@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A posting as the state store holds it: its record's JSON, decoded only when something asks
 /// for the posting. A `jsonl` sink copies the bytes as they are; a `where:` or another format
 /// decodes once.
@@ -8,10 +10,12 @@
 ///     return true
 /// }
 /// ```
-public final class StoredPosting {
+public final class StoredPosting: Sendable {
     /// The record's JSON form, as `JobPosting.writeJSON` wrote it.
     public let json: ArraySlice<UInt8>
-    private var decoded: JobPosting?
+    /// Behind a lock: the sinks of one pass write on threads of their own (`SinkFanOut`), and
+    /// the first to ask decodes for all of them.
+    private let decoded = Mutex<JobPosting?>(nil)
 
     /// Wraps stored JSON.
     public init(json: [UInt8]) {
@@ -26,10 +30,12 @@ public final class StoredPosting {
 
     /// The posting, decoded on first use.
     public var posting: JobPosting {
-        if let decoded { return decoded }
-        let posting = (try? JobPosting(storedBytes: Array(json))) ?? JobPosting()
-        decoded = posting
-        return posting
+        decoded.withLock { decoded in
+            if let decoded { return decoded }
+            let posting = (try? JobPosting(storedBytes: Array(json))) ?? JobPosting()
+            decoded = posting
+            return posting
+        }
     }
 }
 

@@ -1,0 +1,79 @@
+import Dispatch
+import Synchronization
+
+/// Hands the postings of one pass over the active set to the sinks that share it, each sink
+/// writing on a thread of its own while the store reads on.
+///
+/// The pass used to be one core's work: reading a record, decoding it, and every sink's
+/// encoding, one after the other. Now the store's thread only reads; each sink takes the
+/// postings in batches on its own serial queue, in the pass's order, so its feed comes out
+/// byte for byte as before. A posting is decoded once, by whichever sink asks first (see
+/// `StoredPosting.posting`). At most `slots` batches wait for each sink: a slow sink slows the
+/// pass instead of filling memory.
+///
+/// ```swift
+/// let fan = SinkFanOut(members)
+/// try await transaction.forEach(order: order, limit: nil) { fan.take($0) }
+/// fan.finish()
+/// ```
+final class SinkFanOut {
+    /// Postings a sink is handed at once: enough that a hand-over's cost (a queue's wake-up)
+    /// is spread over many, few enough that the batches waiting stay small (a record is
+    /// about 2 KB).
+    static let batchSize = 256
+    /// Batches that may wait for one sink.
+    static let slots = 4
+
+    /// One sink's thread and what the reading side knows of it.
+    private final class Lane: @unchecked Sendable {
+        // @unchecked: the publication is used only on `queue` while the pass runs, and by the
+        // runner only once `finish` has waited for the queue (which orders the accesses).
+        let member: SinkPublication
+        let queue: DispatchQueue
+        let free = DispatchSemaphore(value: SinkFanOut.slots)
+        /// Whether it wants no more postings, as of the last batch it took.
+        let done = Atomic(false)
+
+        init(_ member: SinkPublication, index: Int) {
+            self.member = member
+            queue = DispatchQueue(label: "syndicate.sink.\(index)", qos: .userInitiated)
+            done.store(member.done, ordering: .relaxed)
+        }
+    }
+
+    private let lanes: [Lane]
+    private var batch: [StoredPosting] = []
+
+    /// Fans out to `members` (sinks in the same feed order).
+    init(_ members: [SinkPublication]) {
+        lanes = members.enumerated().map { Lane($1, index: $0) }
+        batch.reserveCapacity(Self.batchSize)
+    }
+
+    /// Queues one posting for every sink; false once none wants more (the pass may stop).
+    func take(_ stored: StoredPosting) -> Bool {
+        batch.append(stored)
+        if batch.count >= Self.batchSize { send() }
+        return lanes.contains { !$0.done.load(ordering: .relaxed) }
+    }
+
+    /// Hands the rest to the sinks and waits until each has written all it was handed.
+    func finish() {
+        send()
+        for lane in lanes { lane.queue.sync {} }
+    }
+
+    private func send() {
+        guard !batch.isEmpty else { return }
+        let postings = batch
+        batch.removeAll(keepingCapacity: true)
+        for lane in lanes where !lane.done.load(ordering: .relaxed) {
+            lane.free.wait()
+            lane.queue.async {
+                for stored in postings where !lane.member.done { lane.member.take(stored) }
+                lane.done.store(lane.member.done, ordering: .relaxed)
+                lane.free.signal()
+            }
+        }
+    }
+}
