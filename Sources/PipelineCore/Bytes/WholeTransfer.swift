@@ -8,9 +8,8 @@ import Darwin
 /// interrupted the call: the spool, the feed-order buckets, the background writer and the
 /// `exec` plugins' pipes all need every byte or an error, never a short transfer.
 ///
-/// FileHandle does not serve here: its reads and writes throw Objective-C-style errors on
-/// some platforms and cannot read or write at an offset (`pread`/`pwrite`), which the spool's
-/// shelves need.
+/// Written by hand because FileHandle has no positional reads and writes (`pread`/`pwrite`),
+/// which the spool's shelves and the feed-order buckets need, and no listed package offers them.
 ///
 /// ```swift
 /// if let stop = WholeTransfer.write(fd, bytes, at: offset) { throw Failure("cannot write: \(stop)") }

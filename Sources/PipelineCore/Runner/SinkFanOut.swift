@@ -11,6 +11,11 @@ import Synchronization
 /// `StoredPosting.posting`). At most `slots` batches wait for each sink: a slow sink slows the
 /// pass instead of filling memory.
 ///
+/// The reading thread blocks while a sink's slots are full. That is the store's thread, or for
+/// PostgreSQL the task streaming the rows; the sinks' queues are Dispatch's own threads, not
+/// Swift's cooperative pool, so they make progress whatever that thread waits for (and the
+/// sinks' blocking writes ran on it before).
+///
 /// ```swift
 /// let fan = SinkFanOut(members)
 /// try await transaction.forEach(order: order, limit: nil) { fan.take($0) }
@@ -18,8 +23,8 @@ import Synchronization
 /// ```
 final class SinkFanOut {
     /// Postings a sink is handed at once: enough that a hand-over's cost (a queue's wake-up)
-    /// is spread over many, few enough that the batches waiting stay small (a record is
-    /// about 2 KB).
+    /// is spread over many, few enough that the batches waiting stay small (a record is a
+    /// few KB: at most six batches, about 20 MB with their decoded postings, are alive).
     static let batchSize = 256
     /// Batches that may wait for one sink.
     static let slots = 4
