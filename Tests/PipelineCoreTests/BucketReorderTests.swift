@@ -81,13 +81,10 @@ struct BucketReorderTests {
 extension BucketReorderTests {
     @Test("a record the state should hold and does not is a clear error, not a short feed")
     func missingRecord() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-reorder-\(UUID().uuidString)")
-        let store = try SQLiteStateStore(url: dir.appendingPathComponent("a.sqlite"), reorderThreshold: 0)
-        let now = Date(timeIntervalSince1970: 1_795_449_600)
+        let store = try Self.bucketStore()
         try await store.beginRun(pipeline: "jobs", runID: "r")
-        try await store.stage((0..<20).map { JobPosting(id: "a-\($0)", source: "a", sourceID: "\($0)", title: "Dev") }, pipeline: "jobs", runID: "r")
-        let t = try await store.applyRun(RunPlan(pipeline: "jobs", runID: "r", startedAt: now, now: now,
-                                                  sources: [RunPlan.Source(name: "a", result: .complete)], dryRun: false))
+        try await store.stage(Self.plain(20), pipeline: "jobs", runID: "r")
+        let t = try await store.applyRun(Self.plan("r"))
         try store.access { db in try db.execute(sql: "DELETE FROM records WHERE n = (SELECT record FROM postings WHERE id = 'a-7')") }
         var seen = 0
         await #expect(throws: StateStoreError.self) {
@@ -97,6 +94,84 @@ extension BucketReorderTests {
         // they are read); the error stops the pass, and a sink that fails is never published.
         #expect(seen < 20)
         await t.rollback()
+    }
+}
+
+extension BucketReorderTests {
+    @Test("a first run hands the active set over while it is applied, in the default feed order; a later run does not")
+    func fedDuringApply() async throws {
+        let store = try Self.bucketStore()
+        let now = Self.now
+        var postings: [JobPosting] = []
+        for i in 0..<300 {
+            var p = JobPosting(id: "a-\(i)", source: "a", sourceID: "\(i)", title: "Dev \(i)")
+            p.datePosted = i % 7 == 0 ? nil : Date(timeIntervalSince1970: 1_790_000_000 + Double((i * 7919) % 50) * 86_400)
+            // Past its valid_through at `now`: applied, then expired, never active.
+            if i % 10 == 0 { p.validThrough = now.addingTimeInterval(-86_400) }
+            postings.append(p)
+        }
+        try await store.beginRun(pipeline: "jobs", runID: "r")
+        try await store.stage(postings, pipeline: "jobs", runID: "r")
+        var handed: [String] = []
+        let (t, fed) = try await store.applyRun(Self.plan("r")) { stored in
+            handed.append(stored.posting.id ?? "")
+            return true
+        }
+        #expect(fed)
+        var read: [String] = []
+        try await t.forEach(order: .default) { read.append($0.posting.id ?? ""); return true }
+        #expect(read.count == 300 - 30)
+        #expect(handed == read)
+        try await t.commit(exitCode: 0, reportJSON: nil)
+
+        // The pipeline has postings now: nothing is handed over, the sinks read the store.
+        try await store.beginRun(pipeline: "jobs", runID: "r2")
+        try await store.stage(postings, pipeline: "jobs", runID: "r2")
+        var again = 0
+        let (t2, fedAgain) = try await store.applyRun(Self.plan("r2")) { _ in
+            again += 1
+            return true
+        }
+        #expect(!fedAgain)
+        #expect(again == 0)
+        await t2.rollback()
+    }
+
+    @Test("a feed that wants no more stops being handed postings, and the run is still applied in full")
+    func fedUntilEnough() async throws {
+        let store = try Self.bucketStore()
+        try await store.beginRun(pipeline: "jobs", runID: "r")
+        try await store.stage(Self.plain(50), pipeline: "jobs", runID: "r")
+        var handed = 0
+        let (t, fed) = try await store.applyRun(Self.plan("r")) { _ in
+            handed += 1
+            return handed < 10
+        }
+        #expect(fed)
+        #expect(handed == 10)
+        #expect(try await t.activeCount() == 50)
+        await t.rollback()
+    }
+}
+
+extension BucketReorderTests {
+    /// The clock of these tests' runs.
+    static let now = Date(timeIntervalSince1970: 1_795_449_600)
+
+    /// A new store in a folder of its own, whose feed passes always go through the buckets.
+    static func bucketStore() throws -> SQLiteStateStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-reorder-\(UUID().uuidString)")
+        return try SQLiteStateStore(url: dir.appendingPathComponent("a.sqlite"), reorderThreshold: 0)
+    }
+
+    /// Run `runID` of pipeline "jobs", with source "a" complete.
+    static func plan(_ runID: String) -> RunPlan {
+        RunPlan(pipeline: "jobs", runID: runID, startedAt: now, now: now, sources: [RunPlan.Source(name: "a", result: .complete)], dryRun: false)
+    }
+
+    /// `count` postings of source "a", titled alike.
+    static func plain(_ count: Int) -> [JobPosting] {
+        (0..<count).map { JobPosting(id: "a-\($0)", source: "a", sourceID: "\($0)", title: "Dev") }
     }
 }
 

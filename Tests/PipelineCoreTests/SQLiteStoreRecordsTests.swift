@@ -129,7 +129,7 @@ struct SQLiteStoreRecordsTests {
         let spool = try store.spool()
         let before = spool.openShelves
         try store.access { db in
-            try SQLiteStateStore.copySpooled(pipeline: "jobs", sources: ["a"], from: spool, db)
+            try SQLiteStateStore.copySpooled(pipeline: "jobs", sources: ["a"], from: spool, now: "2026-12-01T00:00:00Z", db)
             let ids = try String.fetchAll(db, sql: "SELECT json_extract(record, '$.id') FROM records ORDER BY n")
             #expect(ids == ["a-3", "a-2", "a-1", "a-5"])
         }

@@ -199,6 +199,52 @@ struct RunnerTests {
         #expect(report.sinks.map(\.written) == [count, limit, all.filter { $0.contains("7") }.count, count])
     }
 
+    @Test("a first run's feeds, written while the run is applied, are byte for byte what a later run writes from the store")
+    func firstRunFedDuringApply() async throws {
+        let scratch = try Scratch()
+        var lines: [String] = []
+        for i in 0..<600 {
+            // Some without a date (they come last), some past their valid_through (never
+            // active), some posted the same day (ties go by id).
+            let date = i % 11 == 0 ? "" : #","date_posted":"2026-0\#(1 + i % 9)-1\#(i % 7)T00:00:00Z""#
+            let gone = i % 13 == 0 ? #","valid_through":"2026-02-01T00:00:00Z""# : ""
+            lines.append(#"{"source_id":"\#(i)","title":"Job \#(i)","url":"https://jobs.example/\#(i)"\#(date)\#(gone)}"#)
+        }
+        try scratch.write("feed.jsonl", lines.joined(separator: "\n"))
+        let text = """
+            version: 1
+            name: t
+            sources: { feed: { type: jsonl, path: feed.jsonl } }
+            sinks:
+              all: { type: jsonl, path: all.jsonl }
+              rss: { type: rss, path: jobs.rss, limit: 300 }
+              sevens: { type: json, path: sevens.json, where: 'title contains "7"' }
+              by_title: { type: jsonl, path: by-title.jsonl, sort: title }
+            """
+        let now = try #require(RFC3339.parse("2026-12-01T00:00:00Z"))
+        let first = try await scratch.run(text, options: RunOptions(now: now))
+        #expect(first.exitCode == 0)
+        let names = ["all.jsonl", "jobs.rss", "sevens.json", "by-title.jsonl"]
+        let written = try names.map { try scratch.read($0) }
+        let ids = try scratch.jsonLines("all.jsonl").compactMap { value -> Int? in
+            if case .string(let id) = value["source_id"] { return Int(id) }
+            return nil
+        }
+        #expect(ids.count == (0..<600).filter { $0 % 13 != 0 }.count)
+        #expect(!ids.contains { $0 % 13 == 0 })
+        #expect(first.sinks.map(\.written) == [ids.count, 300, ids.filter { String($0).contains("7") }.count, ids.count])
+
+        // The second run reads the active set back from the store, in every order.
+        var options = RunOptions(now: now)
+        options.reread = true
+        let second = try await scratch.run(text, options: options)
+        #expect(second.exitCode == 0)
+        #expect(second.sinks.allSatisfy { $0.unchanged != true })
+        for (name, before) in zip(names, written) {
+            #expect(try scratch.read(name) == before, "\(name) differs between the first run and a run read from the store")
+        }
+    }
+
     @Test("the same input gives byte-identical feeds, however the sources interleave")
     func deterministic() async throws {
         let scratch = try Scratch()

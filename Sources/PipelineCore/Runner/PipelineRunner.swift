@@ -220,13 +220,74 @@ public struct PipelineRunner: Sendable {
     /// Applies the run, writes every sink from the new active set, then commits and renames —
     /// or rolls back and discards on a dry run or a failure.
     private func publish(_ plan: inout RunPlan, _ report: inout RunReport, partial: Bool, sinkStates: [String: SinkState]) async {
+        // Each sink's output with the index of its report, so that one left out stays matched.
+        var files: [(sink: Int, output: any PublishedOutput)] = []
+        // Each sink's feed begun (or its error, or left as it was), in file order.
+        var publications: [SinkRun] = []
+        var setUp: [Duration] = []
+        var begun = false
+        /// Begins every sink's feed (its header, with the newest posting's date).
+        func beginSinks(newest: Date?, digest: String?) {
+            begun = true
+            for spec in pipeline.sinks {
+                let clock = ContinuousClock.now
+                do {
+                    if !options.dryRun { AtomicFile.removeStaleTemporaries(of: spec.settings.path.url) }
+                    // A feed that would come out as it is stays as it is (`unchangedFeed`).
+                    if let previous = unchangedFeed(spec, sinkStates[spec.name], digest: digest) {
+                        publications.append(.unchanged(previous))
+                        setUp.append(ContinuousClock.now - clock)
+                        continue
+                    }
+                    let settings = spec.settings
+                    let staging = options.dryRun ? FileManager.default.temporaryDirectory : nil
+                    let metadata = FeedMetadata(title: settings.title ?? pipeline.name, link: settings.link)
+                    let out: FeedOutput
+                    if let fileExtension = spec.sink.filePerPosting {
+                        let folder = try AtomicDirectory(target: settings.path.url, fileExtension: fileExtension, stagingDirectory: staging)
+                        files.append((publications.count, folder))
+                        out = FeedOutput(directory: folder, metadata: metadata, newest: newest)
+                    } else {
+                        let file = try AtomicFile(target: settings.path.url, stagingDirectory: staging)
+                        files.append((publications.count, file))
+                        out = try FeedOutput(
+                            file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz", metadata: metadata, newest: newest)
+                    }
+                    publications.append(.writing(try SinkPublication(spec: spec, writer: spec.sink.makeWriter(), out: out)))
+                } catch {
+                    publications.append(.failed(error))
+                }
+                setUp.append(ContinuousClock.now - clock)
+            }
+        }
+        /// The sinks still writing that read the active set in `order`, by index.
+        func members(in order: FeedOrder) -> [Int] {
+            publications.indices.filter { publications[$0].writing.map { !$0.done && ($0.spec.settings.sort ?? .default) == order } ?? false }
+        }
+
+        // Where the store can, the sinks in the default order are fed while the run is applied
+        // (a first run's records, as they are copied); they begin with the first posting, the
+        // newest. No feed of a first run can be unchanged, so no digest is asked for.
+        var early: (fan: SinkFanOut, members: [Int])?
         let transaction: any RunTransaction
+        let fed: Bool
         do {
-            transaction = try await store.applyRun(plan)
+            (transaction, fed) = try await store.applyRun(plan) { stored in
+                if !begun {
+                    beginSinks(newest: stored.posting.datePosted, digest: nil)
+                    let indices = members(in: .default)
+                    early = (SinkFanOut(indices.compactMap { publications[$0].writing }), indices)
+                }
+                return early?.fan.take(stored) ?? false
+            }
         } catch {
+            early?.fan.finish()
+            for file in files { file.output.discard() }
             await recordFailure(&plan, &report, failure: "state store: \(Self.describe(error)); nothing was published")
             return
         }
+        // Every posting fed is written before the sinks are looked at again.
+        early?.fan.finish()
         for index in report.sources.indices {
             let counts = transaction.counts[report.sources[index].name] ?? SourceCounts()
             report.sources[index].new = counts.new
@@ -237,51 +298,17 @@ public struct PipelineRunner: Sendable {
         }
         report.active = try? await transaction.activeCount()
 
-        // Each sink's output with the index of its report, so that one left out stays matched.
-        var files: [(sink: Int, output: any PublishedOutput)] = []
         var sinksFailedAlone = 0
         var failure: String?
-        let newest = try? await transaction.newestDatePosted()
-        // Each sink's feed begun (or its error, or left as it was), in file order.
-        var publications: [SinkRun] = []
-        var setUp: [Duration] = []
-        // A feed that would come out as it is stays as it is (`unchangedFeed`).
         let digest = options.dryRun || pipeline.fingerprint.isEmpty ? nil : try? await transaction.activeDigest()
-        for spec in pipeline.sinks {
-            let clock = ContinuousClock.now
-            do {
-                if !options.dryRun { AtomicFile.removeStaleTemporaries(of: spec.settings.path.url) }
-                if let previous = unchangedFeed(spec, sinkStates[spec.name], digest: digest) {
-                    publications.append(.unchanged(previous))
-                    setUp.append(ContinuousClock.now - clock)
-                    continue
-                }
-                let settings = spec.settings
-                let staging = options.dryRun ? FileManager.default.temporaryDirectory : nil
-                let metadata = FeedMetadata(title: settings.title ?? pipeline.name, link: settings.link)
-                let out: FeedOutput
-                if let fileExtension = spec.sink.filePerPosting {
-                    let folder = try AtomicDirectory(target: settings.path.url, fileExtension: fileExtension, stagingDirectory: staging)
-                    files.append((publications.count, folder))
-                    out = FeedOutput(directory: folder, metadata: metadata, newest: newest)
-                } else {
-                    let file = try AtomicFile(target: settings.path.url, stagingDirectory: staging)
-                    files.append((publications.count, file))
-                    out = try FeedOutput(
-                        file: file, gzip: settings.path.url.pathExtension.lowercased() == "gz", metadata: metadata, newest: newest)
-                }
-                publications.append(.writing(try SinkPublication(spec: spec, writer: spec.sink.makeWriter(), out: out)))
-            } catch {
-                publications.append(.failed(error))
-            }
-            setUp.append(ContinuousClock.now - clock)
-        }
+        if !begun { beginSinks(newest: try? await transaction.newestDatePosted(), digest: digest) }
         // Sinks in the same order share one pass over the active set; the pass's reading time is
-        // shared among them in the report.
+        // shared among them in the report. Those fed during the apply have had theirs.
         var readShare = [Duration](repeating: .zero, count: publications.count)
         var groups: [FeedOrder: [Int]] = [:], orders: [FeedOrder] = []
         for (index, publication) in publications.enumerated() {
             guard let p = publication.writing, !p.done else { continue }
+            if fed, early?.members.contains(index) == true { continue }
             let order = p.spec.settings.sort ?? .default
             if groups[order] == nil { orders.append(order) }
             groups[order, default: []].append(index)

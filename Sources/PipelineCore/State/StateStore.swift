@@ -38,6 +38,12 @@ public protocol StateStore: Sendable {
     /// staged, expires what they stopped listing and what is past its `valid_through`, records
     /// the sources' states and the run. Nothing is visible to others until `commit`.
     func applyRun(_ plan: RunPlan) async throws -> any RunTransaction
+    /// `applyRun`, handing the new active set to `feed` in the default feed order while the run
+    /// is applied, where the store can do that without reading it back (SQLite, on a pipeline's
+    /// first run: every active posting is one the run writes, and it writes them in that
+    /// order). `fed` is true when it did, and `feed` then saw every active posting until it
+    /// returned false; otherwise `feed` was never called.
+    func applyRun(_ plan: RunPlan, feeding feed: (StoredPosting) -> Bool) async throws -> (transaction: any RunTransaction, fed: Bool)
     /// Records a run that publishes nothing (every source failed, a stage failed): its history
     /// and the sources' health, without touching the active set.
     func recordFailedRun(_ plan: RunPlan) async throws
@@ -59,6 +65,11 @@ public protocol StateStore: Sendable {
 
 extension StateStore {
     public func close() async {}
+
+    /// Applies the run without feeding anything (see the protocol's requirement).
+    public func applyRun(_ plan: RunPlan, feeding feed: (StoredPosting) -> Bool) async throws -> (transaction: any RunTransaction, fed: Bool) {
+        (try await applyRun(plan), false)
+    }
 
     /// Visits every posting earlier runs left active (not this run's staged ones).
     public func forEachActive(pipeline: String, _ visit: (EarlierPosting) throws -> Void) async throws {

@@ -326,6 +326,19 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func applyRun(_ plan: RunPlan) async throws -> any RunTransaction {
+        try apply(plan, feed: nil)
+    }
+
+    /// On a first run the records are copied in the default feed order and every one of them
+    /// (but those past their `valid_through`) is active afterwards: the sinks of that order get
+    /// them as they are copied, on other cores, instead of reading them all back afterwards.
+    public func applyRun(_ plan: RunPlan, feeding feed: (StoredPosting) -> Bool) async throws -> (transaction: any RunTransaction, fed: Bool) {
+        let fresh = isFresh(plan.pipeline)
+        // The apply only calls it before it returns.
+        return try withoutActuallyEscaping(feed) { feed in (try apply(plan, feed: fresh ? feed : nil), fresh) }
+    }
+
+    private func apply(_ plan: RunPlan, feed: ((StoredPosting) -> Bool)?) throws -> any RunTransaction {
         let spool = try spool()
         // Whatever happens, the run's merging is over: what it spooled is not read again.
         defer { closeSpool() }
@@ -333,7 +346,7 @@ public final class SQLiteStateStore: StateStore {
             let journal = url == nil ? .wal : RunJournal.choose(db, fresh: isFresh(plan.pipeline))
             do {
                 try db.execute(sql: "BEGIN IMMEDIATE")
-                return (try Self.apply(plan, spool: spool, db), journal)
+                return (try Self.apply(plan, spool: spool, feed: feed, db), journal)
             } catch {
                 try? db.execute(sql: "ROLLBACK")
                 journal.end(db)
@@ -377,7 +390,9 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: - Applying a run
 
-    static func apply(_ plan: RunPlan, spool: RecordSpool, _ db: Database) throws -> [String: SourceCounts] {
+    /// Applies the run in the open transaction; `feed`, when given, gets each record copied that
+    /// will be active, in the default feed order (see `copySpooled`).
+    static func apply(_ plan: RunPlan, spool: RecordSpool, feed: ((StoredPosting) -> Bool)? = nil, _ db: Database) throws -> [String: SourceCounts] {
         let now = RFC3339.format(plan.now)
         let p = plan.pipeline
         var counts: [String: SourceCounts] = [:]
@@ -394,7 +409,7 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "DELETE FROM staged WHERE \(earlier)")
         }
         let complete = plan.sources.filter { $0.result == .complete }.map(\.name)
-        try boundedSorts(db) { try copySpooled(pipeline: p, sources: complete, from: spool, db) }
+        try boundedSorts(db) { try copySpooled(pipeline: p, sources: complete, from: spool, now: now, feed: feed, db) }
         // Postings of earlier runs that dedupe merged into another leave the active set (the
         // survivor lists them in its duplicates), before anything counts them as missing.
         var mergedAway: [String: Int] = [:]
@@ -494,7 +509,12 @@ public final class SQLiteStateStore: StateStore {
     /// Each day's records are on a shelf of the spool of their own (`spoolGroup`), and a shelf
     /// is released as soon as its last record has been copied: the pages it frees are the ones
     /// the next day's records are written into (see `RecordSpool`).
-    static func copySpooled(pipeline: String, sources: [String], from spool: RecordSpool, _ db: Database) throws {
+    ///
+    /// `feed`, when given, gets each record copied but those past their `valid_through` at
+    /// `now` (which the apply expires next), until it returns false.
+    static func copySpooled(
+        pipeline: String, sources: [String], from spool: RecordSpool, now: String, feed: ((StoredPosting) -> Bool)? = nil, _ db: Database
+    ) throws {
         // Which record each row got goes to a small table of its own, which the statements that
         // write postings read (`stagedRecord`): updated one by one in feed order, the staging
         // table's pages were visited at random (2 s of 5 at 250,000), and updated from this
@@ -511,18 +531,27 @@ public final class SQLiteStateStore: StateStore {
         }
         spool.expectReads(reads)
         do {
-            let rows = try RawStatement(db, sql: "SELECT rowid, record, size, hash \(spooled) ORDER BY (date_posted IS NULL), date_posted DESC, id")
+            // The order is the default feed order's (`SQLiteOrder.clause(.default)`), which the
+            // sinks fed here rely on.
+            let rows = try RawStatement(db, sql: """
+                SELECT rowid, record, size, hash, (valid_through IS NOT NULL AND valid_through < ?) AS gone \(spooled)
+                ORDER BY (date_posted IS NULL), date_posted DESC, id
+                """)
             defer { rows.reset() }
             let insert = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
             let note = try RawStatement(db, sql: "INSERT INTO temp.copied (staged, n) VALUES (?, ?)")
-            rows.bind(1, jsonArray(sources))
+            rows.bind(1, now)
+            rows.bind(2, jsonArray(sources))
             insert.bind(1, pipeline)
+            var feeding = feed != nil
             while try rows.step() {
                 insert.bind(2, blob: rows.bytes(3))
-                try insert.execute(bindingUTF8: spool.take(at: rows.int(1), count: Int(rows.int(2))), at: 3)
+                let record = try spool.take(at: rows.int(1), count: Int(rows.int(2)))
+                try insert.execute(bindingUTF8: record, at: 3)
                 note.bind(1, rows.int(0))
                 note.bind(2, db.lastInsertedRowID)
                 try note.execute()
+                if feeding, let feed, rows.int(4) == 0 { feeding = feed(StoredPosting(json: record)) }
             }
         }
     }
