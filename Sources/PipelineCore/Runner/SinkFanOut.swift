@@ -2,7 +2,8 @@ import Dispatch
 import Synchronization
 
 /// Hands the postings of one pass over the active set to the sinks that share it, each sink
-/// writing on a thread of its own while the store reads on.
+/// writing on a thread of its own while the store reads on — or, on a first run, while the
+/// store copies the records it hands over (`StateStore.applyRun(_:feeding:)`).
 ///
 /// The pass used to be one core's work: reading a record, decoding it, and every sink's
 /// encoding, one after the other. Now the store's thread only reads; each sink takes the
