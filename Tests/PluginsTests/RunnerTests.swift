@@ -181,10 +181,7 @@ struct RunnerTests {
               rss: { type: rss, path: jobs.rss }
             """)
         #expect(report.exitCode == 0)
-        let all = try scratch.jsonLines("all.jsonl").compactMap { value -> String? in
-            if case .string(let id) = value["source_id"] { return id }
-            return nil
-        }
+        let all = try scratch.sourceIDs("all.jsonl")
         #expect(all.count == count)
         // Newest first, then by id: the same order as the store's pass.
         #expect(Set(all).count == count)
@@ -226,10 +223,7 @@ struct RunnerTests {
         #expect(first.exitCode == 0)
         let names = ["all.jsonl", "jobs.rss", "sevens.json", "by-title.jsonl"]
         let written = try names.map { try scratch.read($0) }
-        let ids = try scratch.jsonLines("all.jsonl").compactMap { value -> Int? in
-            if case .string(let id) = value["source_id"] { return Int(id) }
-            return nil
-        }
+        let ids = try scratch.sourceIDs("all.jsonl").compactMap { Int($0) }
         #expect(ids.count == (0..<600).filter { $0 % 13 != 0 }.count)
         #expect(!ids.contains { $0 % 13 == 0 })
         #expect(first.sinks.map(\.written) == [ids.count, 300, ids.filter { String($0).contains("7") }.count, ids.count])

@@ -67,6 +67,14 @@ struct Scratch {
     func jsonLines(_ name: String) throws -> [JSONValue] {
         try read(name).split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
     }
+
+    /// The `source_id` of each line of a JSON Lines output, in order (lines without one left out).
+    func sourceIDs(_ name: String) throws -> [String] {
+        try jsonLines(name).compactMap { value in
+            if case .string(let id) = value["source_id"] { return id }
+            return nil
+        }
+    }
 }
 
 /// Plugins that only tests need: a source that fails part-way, a stage that fails.

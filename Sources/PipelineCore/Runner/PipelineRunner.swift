@@ -270,9 +270,9 @@ public struct PipelineRunner: Sendable {
         // newest. No feed of a first run can be unchanged, so no digest is asked for.
         var early: (fan: SinkFanOut, members: [Int])?
         let transaction: any RunTransaction
-        let fed: Bool
         do {
-            (transaction, fed) = try await store.applyRun(plan) { stored in
+            // Whether the store fed anything shows in `early`: it is set by the first posting.
+            (transaction, _) = try await store.applyRun(plan) { stored in
                 if !begun {
                     beginSinks(newest: stored.posting.datePosted, digest: nil)
                     let indices = members(in: .default)
@@ -308,7 +308,7 @@ public struct PipelineRunner: Sendable {
         var groups: [FeedOrder: [Int]] = [:], orders: [FeedOrder] = []
         for (index, publication) in publications.enumerated() {
             guard let p = publication.writing, !p.done else { continue }
-            if fed, early?.members.contains(index) == true { continue }
+            if early?.members.contains(index) == true { continue }
             let order = p.spec.settings.sort ?? .default
             if groups[order] == nil { orders.append(order) }
             groups[order, default: []].append(index)
