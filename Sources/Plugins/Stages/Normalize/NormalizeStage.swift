@@ -66,10 +66,13 @@ public struct NormalizeStage: PostingStage {
 
     private let normalizer: TitleNormalizer
     /// Places and salary lines repeat across a run's postings (a few dozen of each in a
-    /// generated feed of 250,000): each is read once. Titles vary far more; a memo of them
-    /// measured no clear gain and 9 MB more peak memory.
+    /// generated feed of 250,000): each is read once.
     private let places = MemoCache<Location>()
     private let salaries = MemoCache<Salary?>()
+    /// Titles repeat too, if less: the generated million-posting feed has 19,099 distinct ones,
+    /// and the first 8,192 seen account for 96% of its postings (2,048 for 79%). A title costs
+    /// about 5 µs to normalize and a lookup well under one; the entries take about 2 MB.
+    private let titles = MemoCache<TitleNormalizer.Result>(capacity: 8192, maxKeyBytes: 160)
 
     public init(options: Options, context: StageContext) throws {
         let extra = (options.titles ?? []).map {
@@ -96,7 +99,7 @@ public struct NormalizeStage: PostingStage {
             if p.descriptionText == nil, !clean.text.isEmpty { p.descriptionText = clean.text }
         }
         guard let raw = p.titleRaw ?? p.title else { return }
-        let r = normalizer.normalize(raw)
+        let r = titles.value(for: raw, normalizer.normalize)
         p.titleRaw = raw
         p.title = r.title
         p.titleCanonical = r.canonical?.title
