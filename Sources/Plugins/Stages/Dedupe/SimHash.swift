@@ -44,51 +44,74 @@ public struct SimHash: Sendable, Hashable {
         // that spreads a byte's bits into eight one-byte lanes, added to one accumulator per
         // byte, drained into wide counters before a lane can overflow. Eight additions a
         // shingle instead of sixty-four compares and branches (measured: the stage's cost per
-        // posting fell by more than half).
-        var counts = [Int](repeating: 0, count: 64)
-        var lanes = [UInt64](repeating: 0, count: 8)
-        var pending = 0
-        var shingles = 0
+        // posting fell by more than half). The lanes are locals, not an array: added to in
+        // memory, each addition waited for the last one's store (a fifth of the function's
+        // samples on one instruction; 28% less time over 20,000 descriptions without it).
         let size = min(shingle, max(words.count, 1))
-        if words.count >= size, !words.isEmpty {
+        let shingles = words.count >= size ? words.count - size + 1 : 0
+        var counts = [Int](repeating: 0, count: 64)
+        var lanes = Lanes()
+        if shingles > 0 {
             words.withUnsafeBufferPointer { words in
                 Self.spread.withUnsafeBufferPointer { spread in
-                    for start in 0...(words.count - size) {
+                    var pending = 0
+                    for start in 0..<shingles {
                         // The shingle's words rotated apart (so their order counts), then one
                         // mix, where three chained ones (one a word) did three times the work.
                         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-                        for k in 0..<size { h ^= Self.rotated(words[start + k], by: k * 21) }
-                        h = Self.mix(h)
-                        for k in 0..<8 { lanes[k] &+= spread[Int((h >> UInt64(k * 8)) & 0xFF)] }
-                        shingles += 1
+                        if size == 3 {
+                            h ^= words[start] ^ Self.rotated(words[start + 1], by: 21) ^ Self.rotated(words[start + 2], by: 42)
+                        } else {
+                            for k in 0..<size { h ^= Self.rotated(words[start + k], by: k * 21) }
+                        }
+                        lanes.add(Self.mix(h), spread)
                         pending += 1
                         if pending == 255 {
-                            Self.drain(&lanes, into: &counts)
+                            lanes.drain(into: &counts)
                             pending = 0
                         }
                     }
                 }
             }
         }
-        Self.drain(&lanes, into: &counts)
+        lanes.drain(into: &counts)
         var value: UInt64 = 0
         // A bit is set when more than half the shingles set it.
         for bit in 0..<64 where counts[bit] * 2 > shingles { value |= 1 << UInt64(bit) }
         self.value = value
     }
 
+    /// Eight one-byte counters in each of eight words: the votes of bits k, k + 8, … k + 56 of
+    /// the shingles' hashes, in lane k.
+    private struct Lanes {
+        var l0: UInt64 = 0, l1: UInt64 = 0, l2: UInt64 = 0, l3: UInt64 = 0
+        var l4: UInt64 = 0, l5: UInt64 = 0, l6: UInt64 = 0, l7: UInt64 = 0
+
+        /// Counts one hash's bits.
+        @inline(__always)
+        mutating func add(_ h: UInt64, _ spread: UnsafeBufferPointer<UInt64>) {
+            l0 &+= spread[Int(h & 0xFF)]
+            l1 &+= spread[Int((h >> 8) & 0xFF)]
+            l2 &+= spread[Int((h >> 16) & 0xFF)]
+            l3 &+= spread[Int((h >> 24) & 0xFF)]
+            l4 &+= spread[Int((h >> 32) & 0xFF)]
+            l5 &+= spread[Int((h >> 40) & 0xFF)]
+            l6 &+= spread[Int((h >> 48) & 0xFF)]
+            l7 &+= spread[Int(h >> 56)]
+        }
+
+        /// Adds the counters to the wide ones and empties them.
+        mutating func drain(into counts: inout [Int]) {
+            for (k, lane) in [l0, l1, l2, l3, l4, l5, l6, l7].enumerated() {
+                for bit in 0..<8 { counts[k * 8 + bit] += Int((lane >> UInt64(bit * 8)) & 0xFF) }
+            }
+            self = Lanes()
+        }
+    }
+
     private static func rotated(_ x: UInt64, by bits: Int) -> UInt64 {
         let r = UInt64(bits & 63)
         return r == 0 ? x : (x << r) | (x >> (64 - r))
-    }
-
-    /// Adds the lanes' byte counters to the wide ones and empties them (a function of its own,
-    /// not a closure: one capturing the counters kept them in boxes for the whole loop).
-    private static func drain(_ lanes: inout [UInt64], into counts: inout [Int]) {
-        for k in 0..<8 {
-            for bit in 0..<8 { counts[k * 8 + bit] += Int((lanes[k] >> UInt64(bit * 8)) & 0xFF) }
-            lanes[k] = 0
-        }
     }
 
     /// Bits that differ.
