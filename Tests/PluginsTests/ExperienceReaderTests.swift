@@ -30,6 +30,31 @@ struct ExperienceReaderTests {
         #expect(ExperienceReader.seniority(in: text) == nil)
     }
 
+    @Test("the byte search finds every occurrence a naive search finds, in order, at both ends of the text")
+    func searchMatchesNaive() {
+        // Needles whose rarest byte is first, inside and last; a small alphabet so that they
+        // occur often, overlap and sit at the text's first and last bytes.
+        let needles = ["yrs", "ans", "aa", "entry level", "new grad", "xa", "ax", "a", "q"].map { Array($0.utf8) }
+        let alphabet = Array("anxyrs eq".utf8) + Array("new grad entry level".utf8)
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 2, 3, 10, 40, 200] {
+            for _ in 0..<50 {
+                let text = (0..<length).map { _ in alphabet.randomElement(using: &generator) ?? 0x20 }
+                for needle in needles {
+                    var naive: [Int] = []
+                    if needle.count <= text.count {
+                        for start in 0...(text.count - needle.count) where Array(text[start..<(start + needle.count)]) == needle {
+                            naive.append(start)
+                        }
+                    }
+                    var found: [Int] = []
+                    ExperienceReader.forEachOccurrence(of: needle, in: text) { found.append($0) }
+                    #expect(found == naive, "\(String(decoding: needle, as: UTF8.self)) in \(String(decoding: text, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
     @Test("the stage takes the seniority from the description only when the title names none, and says so")
     func stage() async throws {
         let scratch = try Scratch()

@@ -111,18 +111,36 @@ public enum ExperienceReader {
     /// Candidates are found by the C library's `memchr`, which skips through the text many
     /// bytes at a time (`memmem` is a GNU extension Swift does not see): every description of
     /// a run without a seniority is searched for several words, and a search byte by byte in
-    /// Swift was a third of the enrich stage's time.
+    /// Swift was a third of the enrich stage's time. The byte looked for is the needle's
+    /// rarest in English text (`rarity`), not its first: "ans" and "entry level" looked for by
+    /// their "a" and "e" stopped `memchr` every few bytes of every description.
     static func firstOccurrence(of needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard let first = needle.first, let base = haystack.baseAddress else { return nil }
+        guard !needle.isEmpty, let base = haystack.baseAddress else { return nil }
+        var anchor = 0
+        for k in needle.indices where rarity(needle[k]) > rarity(needle[anchor]) { anchor = k }
+        let byte = Int32(needle[anchor])
         var i = from
         while i + needle.count <= haystack.count {
-            guard let hit = memchr(base + i, Int32(first), haystack.count - needle.count + 1 - i) else { return nil }
-            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            // The needle may start anywhere in i...(count - needle.count): its anchor byte is
+            // `anchor` bytes further on.
+            guard let hit = memchr(base + i + anchor, byte, haystack.count - needle.count + 1 - i) else { return nil }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - anchor
             if UnsafeBufferPointer(rebasing: haystack[at..<(at + needle.count)]).elementsEqual(needle) { return at }
             i = at + 1
         }
         return nil
     }
+
+    /// How rare a lower-cased byte is in English text, roughly: white space least, then the
+    /// letters from the most common to the least, then everything else (digits, punctuation,
+    /// the bytes of accented letters).
+    static func rarity(_ byte: UInt8) -> Int {
+        if byte == 0x20 { return 0 }
+        if let rank = letterFrequency.firstIndex(of: byte) { return 1 + rank }
+        return 100
+    }
+
+    private static let letterFrequency = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }
