@@ -100,12 +100,22 @@ public struct SimHash: Sendable, Hashable {
             l7 &+= spread[Int(h >> 56)]
         }
 
-        /// Adds the counters to the wide ones and empties them.
+        /// Adds the counters to the wide ones and empties them (lane by lane: an array of the
+        /// eight would be an allocation per description).
         mutating func drain(into counts: inout [Int]) {
-            for (k, lane) in [l0, l1, l2, l3, l4, l5, l6, l7].enumerated() {
-                for bit in 0..<8 { counts[k * 8 + bit] += Int((lane >> UInt64(bit * 8)) & 0xFF) }
-            }
+            Self.spill(l0, lane: 0, into: &counts)
+            Self.spill(l1, lane: 1, into: &counts)
+            Self.spill(l2, lane: 2, into: &counts)
+            Self.spill(l3, lane: 3, into: &counts)
+            Self.spill(l4, lane: 4, into: &counts)
+            Self.spill(l5, lane: 5, into: &counts)
+            Self.spill(l6, lane: 6, into: &counts)
+            Self.spill(l7, lane: 7, into: &counts)
             self = Lanes()
+        }
+
+        private static func spill(_ value: UInt64, lane: Int, into counts: inout [Int]) {
+            for bit in 0..<8 { counts[lane * 8 + bit] += Int((value >> UInt64(bit * 8)) & 0xFF) }
         }
     }
 

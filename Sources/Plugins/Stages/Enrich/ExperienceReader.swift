@@ -135,12 +135,16 @@ public enum ExperienceReader {
     /// letters from the most common to the least, then everything else (digits, punctuation,
     /// the bytes of accented letters).
     static func rarity(_ byte: UInt8) -> Int {
-        if byte == 0x20 { return 0 }
-        if let rank = letterFrequency.firstIndex(of: byte) { return 1 + rank }
-        return 100
+        Int(rarities[Int(byte)])
     }
 
-    private static let letterFrequency = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
+    /// `rarity` by byte value, made once: the anchor is chosen at every search.
+    private static let rarities: [UInt8] = {
+        var table = [UInt8](repeating: 100, count: 256)
+        table[0x20] = 0
+        for (rank, letter) in "etaoinshrdlcumwfgypbvkjxqz".utf8.enumerated() { table[Int(letter)] = UInt8(1 + rank) }
+        return table
+    }()
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }
