@@ -544,6 +544,13 @@ public final class SQLiteStateStore: StateStore {
         // Created before any statement is prepared and dropped with the staging table: GRDB
         // finalizes its cached statements when the schema changes.
         try db.execute(sql: "DROP TABLE IF EXISTS temp.copied; CREATE TEMP TABLE copied (staged INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        // The copy notes each row's record here, by row, and the table is written from it after
+        // the copy, in row order: written as the copy went (feed order), each insert looked for
+        // its place in the table at random, 2.1 s of the copy's 14.5 at 1M. Four bytes a row
+        // (the records are numbered on from the first one copied), for the copy only.
+        let (lowest, highest) = try Row.fetchOne(db, sql: "SELECT MIN(rowid), MAX(rowid) FROM staged").map { ($0[0] as Int64? ?? 0, $0[1] as Int64? ?? -1) } ?? (0, -1)
+        var copied = [UInt32](repeating: 0, count: Int(max(0, highest - lowest + 1)))
+        var first: Int64?
         // The rows whose record is in the spool, of the sources copied; the same for the count of
         // each shelf's reads as for the copy, so that no shelf is released with a read to come.
         let spooled = "FROM staged WHERE size IS NOT NULL AND source IN (SELECT value FROM json_each(?))"
@@ -561,7 +568,6 @@ public final class SQLiteStateStore: StateStore {
                 """)
             defer { rows.reset() }
             let insert = try RawStatement(db, sql: "INSERT INTO records (pipeline, hash, record) VALUES (?, ?, ?)")
-            let note = try RawStatement(db, sql: "INSERT INTO temp.copied (staged, n) VALUES (?, ?)")
             rows.bind(1, now)
             rows.bind(2, jsonArray(sources))
             insert.bind(1, pipeline)
@@ -570,11 +576,22 @@ public final class SQLiteStateStore: StateStore {
                 insert.bind(2, blob: rows.bytes(3))
                 let record = try spool.take(at: rows.int(1), count: Int(rows.int(2)))
                 try insert.execute(bindingUTF8: record, at: 3)
-                note.bind(1, rows.int(0))
-                note.bind(2, db.lastInsertedRowID)
-                try note.execute()
+                let n = db.lastInsertedRowID
+                let base = first ?? n
+                first = base
+                guard let number = UInt32(exactly: n - base + 1), number < UInt32.max, rows.int(0) >= lowest, rows.int(0) <= highest else {
+                    throw StateStoreError.unavailable("copying the run's records: record \(n) of staged row \(rows.int(0)) is out of the copy's range (a bug: please report it)")
+                }
+                copied[Int(rows.int(0) - lowest)] = number
                 if feeding, let feed, rows.int(4) == 0 { feeding = feed(StoredPosting(json: record)) }
             }
+        }
+        guard let first else { return }
+        let note = try RawStatement(db, sql: "INSERT INTO temp.copied (staged, n) VALUES (?, ?)")
+        for (index, number) in copied.enumerated() where number != 0 {
+            note.bind(1, lowest + Int64(index))
+            note.bind(2, first + Int64(number) - 1)
+            try note.execute()
         }
     }
 
