@@ -16,6 +16,13 @@ final class SignatureStore: @unchecked Sendable {
     /// How many signatures it holds.
     private(set) var count = 0
     private var indexedIDs = false
+    /// Sightings (`sawEarlier`) made since the transaction they share began; 0 when none is
+    /// open. Each in a transaction of its own, SQLite wrote their pages back at every commit:
+    /// the walk over a million earlier postings in a `--reread` took 11.8 s that way, 8.5 s in
+    /// batches (what is left is the lookups at random in the scratch database's 8 MB cache).
+    private var openSightings = 0
+    /// Sightings committed together.
+    private static let sightingsPerCommit = 4096
 
     /// One member of a group that shares a key: what the rules compare.
     struct Candidate {
@@ -94,20 +101,38 @@ final class SignatureStore: @unchecked Sendable {
     /// When this run's first posting with `id` exists, makes its first sighting no later than
     /// `firstSeen` and returns true: an id staged again is the same posting, not a duplicate.
     func sawEarlier(id: String, firstSeen: Double) throws -> Bool {
-        try access { db in
+        try access(sighting: true) { db in
             if !indexedIDs {
                 try db.execute(sql: "CREATE INDEX signatures_by_id ON signatures (id) WHERE earlier = 0")
                 indexedIDs = true
             }
-            let update = try RawStatement(db, sql: """
-                UPDATE signatures SET first_seen = min(first_seen, ?)
-                WHERE idx = (SELECT min(idx) FROM signatures WHERE id = ? AND earlier = 0)
-                """)
-            update.bind(1, firstSeen)
-            Self.bind(DedupeSignature.IDKey(id), at: 2, of: update)
-            try update.execute()
-            return update.changes > 0
+            if openSightings == 0 { try db.execute(sql: "BEGIN") }
+            openSightings += 1
+            do {
+                let update = try RawStatement(db, sql: """
+                    UPDATE signatures SET first_seen = min(first_seen, ?)
+                    WHERE idx = (SELECT min(idx) FROM signatures WHERE id = ? AND earlier = 0)
+                    """)
+                update.bind(1, firstSeen)
+                Self.bind(DedupeSignature.IDKey(id), at: 2, of: update)
+                try update.execute()
+                let seen = update.changes > 0
+                if openSightings >= Self.sightingsPerCommit { try commitSightings(db) }
+                return seen
+            } catch {
+                // A failed sighting fails the stage; no transaction stays open behind it.
+                openSightings = 0
+                try? db.execute(sql: "ROLLBACK")
+                throw error
+            }
         }
+    }
+
+    /// Commits the sightings made since the last commit, if any.
+    private func commitSightings(_ db: Database) throws {
+        guard openSightings > 0 else { return }
+        openSightings = 0
+        try db.execute(sql: "COMMIT")
     }
 
     /// Calls `body` with each group of two or more signatures that share `key`, members in the
@@ -156,9 +181,14 @@ final class SignatureStore: @unchecked Sendable {
         }
     }
 
-    private func access<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` on the scratch database; anything but a sighting first commits the
+    /// sightings made before it (the appends and reads run in transactions of their own).
+    private func access<T>(sighting: Bool = false, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try scratch.run(body)
+            return try scratch.run { db in
+                if !sighting { try commitSightings(db) }
+                return try body(db)
+            }
         } catch let error as StateStoreError {
             throw error
         } catch {
