@@ -19,9 +19,6 @@ package final class ScratchDatabase: @unchecked Sendable {
     /// Creates an empty database for `purpose` (named in its errors).
     package init(purpose: String, cacheMegabytes: Int = 8) throws {
         var configuration = Configuration()
-        // A transaction may span accesses: dedupe commits its sightings of earlier postings a
-        // few thousand at a time (see `SignatureStore.sawEarlier`).
-        configuration.allowsUnsafeTransactions = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")

@@ -16,13 +16,21 @@ final class SignatureStore: @unchecked Sendable {
     /// How many signatures it holds.
     private(set) var count = 0
     private var indexedIDs = false
-    /// Sightings (`sawEarlier`) made since the transaction they share began; 0 when none is
-    /// open. Each in a transaction of its own, SQLite wrote their pages back at every commit:
-    /// the walk over a million earlier postings in a `--reread` took 11.8 s that way, 8.5 s in
-    /// batches (what is left is the lookups at random in the scratch database's 8 MB cache).
-    private var openSightings = 0
-    /// Sightings committed together.
-    private static let sightingsPerCommit = 4096
+    /// The ids this run staged (signatures not of earlier postings), which `sawEarlier` looks
+    /// up: read in order from the id index when it first looks, 16 hex digits as the number
+    /// the table keeps (signed, as SQLite orders them; 8 bytes a posting, for the walk over the
+    /// earlier postings), any other id as text.
+    private var stagedNumbers: [Int64] = []
+    private var stagedTexts: Set<String> = []
+    private var stagedLoaded = false
+    /// Sightings (`sawEarlier`) whose first sighting is yet to be written: written in batches,
+    /// in order, before anything else reads the database. Looked up and updated one at a time,
+    /// in the order the earlier postings came, each sighting visited the scratch database's
+    /// index and table at random, past its 8 MB cache: 8.4 s of a million-posting `--reread`
+    /// (11.8 s while each was also a transaction of its own).
+    private var sightings: [(id: DedupeSignature.IDKey, firstSeen: Double)] = []
+    /// Sightings written together.
+    private static let sightingsPerBatch = 65_536
 
     /// One member of a group that shares a key: what the rules compare.
     struct Candidate {
@@ -89,6 +97,7 @@ final class SignatureStore: @unchecked Sendable {
                     insert.bind(12, Int64(signature.earlier ? 1 : 0))
                     try insert.execute()
                 }
+
                 try db.execute(sql: "COMMIT")
             } catch {
                 try? db.execute(sql: "ROLLBACK")
@@ -101,38 +110,90 @@ final class SignatureStore: @unchecked Sendable {
     /// When this run's first posting with `id` exists, makes its first sighting no later than
     /// `firstSeen` and returns true: an id staged again is the same posting, not a duplicate.
     func sawEarlier(id: String, firstSeen: Double) throws -> Bool {
-        try access(sighting: true) { db in
-            if !indexedIDs {
-                try db.execute(sql: "CREATE INDEX signatures_by_id ON signatures (id) WHERE earlier = 0")
-                indexedIDs = true
+        if !stagedLoaded { try loadStagedIDs() }
+        let key = DedupeSignature.IDKey(id)
+        let seen = key.text.map { stagedTexts.contains($0) } ?? Self.contains(stagedNumbers, Int64(bitPattern: key.bits))
+        guard seen else { return false }
+        sightings.append((key, firstSeen))
+        // Any access writes the pending sightings first.
+        if sightings.count >= Self.sightingsPerBatch { try access { _ in } }
+        return true
+    }
+
+    /// Reads this run's ids from the id index (made here), in its order: numbers sorted.
+    private func loadStagedIDs() throws {
+        try access { db in
+            try indexIDs(db)
+            let ids = try RawStatement(db, sql: "SELECT id FROM signatures INDEXED BY signatures_by_id WHERE earlier = 0 ORDER BY id")
+            defer { ids.reset() }
+            stagedNumbers.reserveCapacity(count)
+            while try ids.step() {
+                if ids.isInteger(0) {
+                    stagedNumbers.append(ids.int(0))
+                } else {
+                    stagedTexts.insert(ids.text(0))
+                }
             }
-            if openSightings == 0 { try db.execute(sql: "BEGIN") }
-            openSightings += 1
-            do {
-                let update = try RawStatement(db, sql: """
-                    UPDATE signatures SET first_seen = min(first_seen, ?)
-                    WHERE idx = (SELECT min(idx) FROM signatures WHERE id = ? AND earlier = 0)
-                    """)
-                update.bind(1, firstSeen)
-                Self.bind(DedupeSignature.IDKey(id), at: 2, of: update)
-                try update.execute()
-                let seen = update.changes > 0
-                if openSightings >= Self.sightingsPerCommit { try commitSightings(db) }
-                return seen
-            } catch {
-                // A failed sighting fails the stage; no transaction stays open behind it.
-                openSightings = 0
-                try? db.execute(sql: "ROLLBACK")
-                throw error
-            }
+            stagedLoaded = true
         }
     }
 
-    /// Commits the sightings made since the last commit, if any.
-    private func commitSightings(_ db: Database) throws {
-        guard openSightings > 0 else { return }
-        openSightings = 0
-        try db.execute(sql: "COMMIT")
+    /// Indexes the signatures of this run by id, once.
+    private func indexIDs(_ db: Database) throws {
+        guard !indexedIDs else { return }
+        try db.execute(sql: "CREATE INDEX signatures_by_id ON signatures (id) WHERE earlier = 0")
+        indexedIDs = true
+    }
+
+    /// Whether sorted `numbers` hold `number`.
+    private static func contains(_ numbers: [Int64], _ number: Int64) -> Bool {
+        var low = 0, high = numbers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if numbers[middle] < number { low = middle + 1 } else { high = middle }
+        }
+        return low < numbers.count && numbers[low] == number
+    }
+
+    /// Writes the pending sightings: each id's first signature of this run is found in id
+    /// order (along the id index), then updated in row order (along the table).
+    private func writeSightings(_ db: Database) throws {
+        guard !sightings.isEmpty else { return }
+        let pending = sightings
+        sightings.removeAll(keepingCapacity: true)
+        try indexIDs(db)
+        let ordered = pending.sorted { a, b in
+            switch (a.id.text, b.id.text) {
+            // Numbers as the index orders them (signed), before any text.
+            case (nil, nil): return Int64(bitPattern: a.id.bits) < Int64(bitPattern: b.id.bits)
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?): return x < y
+            }
+        }
+        var rows: [(index: Int64, firstSeen: Double)] = []
+        rows.reserveCapacity(ordered.count)
+        let first = try RawStatement(db, sql: "SELECT min(idx) FROM signatures WHERE id = ? AND earlier = 0")
+        for sighting in ordered {
+            defer { first.reset() }
+            Self.bind(sighting.id, at: 1, of: first)
+            if try first.step(), !first.isNull(0) { rows.append((first.int(0), sighting.firstSeen)) }
+        }
+        rows.sort { $0.index < $1.index }
+        try db.execute(sql: "BEGIN")
+        // A failed update fails the stage; the transaction must not stay open behind it.
+        do {
+            let update = try RawStatement(db, sql: "UPDATE signatures SET first_seen = min(first_seen, ?) WHERE idx = ?")
+            for row in rows {
+                update.bind(1, row.firstSeen)
+                update.bind(2, row.index)
+                try update.execute()
+            }
+            try db.execute(sql: "COMMIT")
+        } catch {
+            try? db.execute(sql: "ROLLBACK")
+            throw error
+        }
     }
 
     /// Calls `body` with each group of two or more signatures that share `key`, members in the
@@ -181,12 +242,11 @@ final class SignatureStore: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the scratch database; anything but a sighting first commits the
-    /// sightings made before it (the appends and reads run in transactions of their own).
-    private func access<T>(sighting: Bool = false, _ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` on the scratch database, once the pending sightings are written.
+    private func access<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try scratch.run { db in
-                if !sighting { try commitSightings(db) }
+                try writeSightings(db)
                 return try body(db)
             }
         } catch let error as StateStoreError {
