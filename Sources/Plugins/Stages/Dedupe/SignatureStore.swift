@@ -97,7 +97,6 @@ final class SignatureStore: @unchecked Sendable {
                     insert.bind(12, Int64(signature.earlier ? 1 : 0))
                     try insert.execute()
                 }
-
                 try db.execute(sql: "COMMIT")
             } catch {
                 try? db.execute(sql: "ROLLBACK")
