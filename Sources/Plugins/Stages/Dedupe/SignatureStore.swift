@@ -15,20 +15,21 @@ final class SignatureStore: @unchecked Sendable {
     private let scratch: ScratchDatabase
     /// How many signatures it holds.
     private(set) var count = 0
-    private var indexedIDs = false
     /// The ids this run staged (signatures not of earlier postings), which `sawEarlier` looks
-    /// up: read in order from the id index when it first looks, 16 hex digits as the number
-    /// the table keeps (signed, as SQLite orders them; 8 bytes a posting, for the walk over the
-    /// earlier postings), any other id as text.
+    /// up, each with the row of its first signature: read in order from the id index when it
+    /// first looks, 16 hex digits as the number the table keeps (signed, as SQLite orders them;
+    /// 12 bytes a posting, for the walk over the earlier postings), any other id as text.
     private var stagedNumbers: [Int64] = []
-    private var stagedTexts: Set<String> = []
+    /// The row of `stagedNumbers`' id at the same place.
+    private var stagedRows: [UInt32] = []
+    private var stagedTexts: [String: Int64] = [:]
     private var stagedLoaded = false
     /// Sightings (`sawEarlier`) whose first sighting is yet to be written: written in batches,
     /// in order, before anything else reads the database. Looked up and updated one at a time,
     /// in the order the earlier postings came, each sighting visited the scratch database's
     /// index and table at random, past its 8 MB cache: 8.4 s of a million-posting `--reread`
     /// (11.8 s while each was also a transaction of its own).
-    private var sightings: [(id: DedupeSignature.IDKey, firstSeen: Double)] = []
+    private var sightings: [(row: Int64, firstSeen: Double)] = []
     /// Sightings written together.
     private static let sightingsPerBatch = 65_536
 
@@ -111,81 +112,70 @@ final class SignatureStore: @unchecked Sendable {
     func sawEarlier(id: String, firstSeen: Double) throws -> Bool {
         if !stagedLoaded { try loadStagedIDs() }
         let key = DedupeSignature.IDKey(id)
-        let seen = key.text.map { stagedTexts.contains($0) } ?? Self.contains(stagedNumbers, Int64(bitPattern: key.bits))
-        guard seen else { return false }
-        sightings.append((key, firstSeen))
+        let row: Int64?
+        if let text = key.text {
+            row = stagedTexts[text]
+        } else {
+            let number = Int64(bitPattern: key.bits)
+            let place = Self.lowerBound(of: number, in: stagedNumbers)
+            row = place < stagedNumbers.count && stagedNumbers[place] == number ? Int64(stagedRows[place]) : nil
+        }
+        guard let row else { return false }
+        sightings.append((row, firstSeen))
         // Any access writes the pending sightings first.
         if sightings.count >= Self.sightingsPerBatch { try access { _ in } }
         return true
     }
 
-    /// Reads this run's ids from the id index (made here), in its order: numbers sorted.
+    /// Reads this run's ids and their first rows from an index by id made here, in its order
+    /// (an id's signatures in row order): numbers sorted, each id once.
     private func loadStagedIDs() throws {
         try access { db in
-            try indexIDs(db)
-            let ids = try RawStatement(db, sql: "SELECT id FROM signatures INDEXED BY signatures_by_id WHERE earlier = 0 ORDER BY id")
+            try db.execute(sql: "CREATE INDEX signatures_by_id ON signatures (id) WHERE earlier = 0")
+            let ids = try RawStatement(db, sql: "SELECT id, idx FROM signatures INDEXED BY signatures_by_id WHERE earlier = 0 ORDER BY id")
             defer { ids.reset() }
             stagedNumbers.reserveCapacity(count)
+            stagedRows.reserveCapacity(count)
             while try ids.step() {
+                let row = ids.int(1)
                 if ids.isInteger(0) {
-                    stagedNumbers.append(ids.int(0))
-                } else {
-                    stagedTexts.insert(ids.text(0))
+                    let number = ids.int(0)
+                    guard stagedNumbers.last != number else { continue }
+                    guard let small = UInt32(exactly: row) else {
+                        throw StateStoreError.unavailable("dedupe: more signatures than it can number (\(row))")
+                    }
+                    stagedNumbers.append(number)
+                    stagedRows.append(small)
+                } else if stagedTexts[ids.text(0)] == nil {
+                    stagedTexts[ids.text(0)] = row
                 }
             }
             stagedLoaded = true
         }
     }
 
-    /// Indexes the signatures of this run by id, once.
-    private func indexIDs(_ db: Database) throws {
-        guard !indexedIDs else { return }
-        try db.execute(sql: "CREATE INDEX signatures_by_id ON signatures (id) WHERE earlier = 0")
-        indexedIDs = true
-    }
-
-    /// Whether sorted `numbers` hold `number`.
-    private static func contains(_ numbers: [Int64], _ number: Int64) -> Bool {
+    /// The first place in sorted `numbers` whose value is not below `number`.
+    private static func lowerBound(of number: Int64, in numbers: [Int64]) -> Int {
         var low = 0, high = numbers.count
         while low < high {
             let middle = (low + high) / 2
             if numbers[middle] < number { low = middle + 1 } else { high = middle }
         }
-        return low < numbers.count && numbers[low] == number
+        return low
     }
 
-    /// Writes the pending sightings: each id's first signature of this run is found in id
-    /// order (along the id index), then updated in row order (along the table).
+    /// Writes the pending sightings, in row order (along the table).
     private func writeSightings(_ db: Database) throws {
         guard !sightings.isEmpty else { return }
-        let pending = sightings
+        let rows = sightings.sorted { $0.row < $1.row }
         sightings.removeAll(keepingCapacity: true)
-        try indexIDs(db)
-        let ordered = pending.sorted { a, b in
-            switch (a.id.text, b.id.text) {
-            // Numbers as the index orders them (signed), before any text.
-            case (nil, nil): return Int64(bitPattern: a.id.bits) < Int64(bitPattern: b.id.bits)
-            case (nil, _): return true
-            case (_, nil): return false
-            case let (x?, y?): return x < y
-            }
-        }
-        var rows: [(index: Int64, firstSeen: Double)] = []
-        rows.reserveCapacity(ordered.count)
-        let first = try RawStatement(db, sql: "SELECT min(idx) FROM signatures WHERE id = ? AND earlier = 0")
-        for sighting in ordered {
-            defer { first.reset() }
-            Self.bind(sighting.id, at: 1, of: first)
-            if try first.step(), !first.isNull(0) { rows.append((first.int(0), sighting.firstSeen)) }
-        }
-        rows.sort { $0.index < $1.index }
         try db.execute(sql: "BEGIN")
         // A failed update fails the stage; the transaction must not stay open behind it.
         do {
             let update = try RawStatement(db, sql: "UPDATE signatures SET first_seen = min(first_seen, ?) WHERE idx = ?")
             for row in rows {
                 update.bind(1, row.firstSeen)
-                update.bind(2, row.index)
+                update.bind(2, row.row)
                 try update.execute()
             }
             try db.execute(sql: "COMMIT")
