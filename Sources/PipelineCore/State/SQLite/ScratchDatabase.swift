@@ -25,6 +25,8 @@ package final class ScratchDatabase: @unchecked Sendable {
             try db.execute(sql: "PRAGMA cache_size = -\(cacheMegabytes * 1024)")
             // Pages beyond the cache, and sorts larger than it, go to temporary files.
             try db.execute(sql: "PRAGMA temp_store = FILE")
+            // Its sorts are a run's largest: see `SQLiteStateStore.sorterHelperThreads`.
+            try db.execute(sql: "PRAGMA threads = \(SQLiteStateStore.sorterHelperThreads)")
         }
         do {
             queue = try DatabaseQueue(path: "", configuration: configuration)
