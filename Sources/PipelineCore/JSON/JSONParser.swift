@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict JSON parser over UTF-8 bytes that reports errors with line and column.
 ///
 /// Written by hand rather than with `JSONSerialization` because feeds need the line and column
@@ -118,8 +124,13 @@ public struct JSONParser {
         switch name {
         case .plain(let range):
             guard range.count == expected.count else { return false }
+            // `memcmp`: every member of a stored record is matched so, and the generic
+            // `elementsEqual` compared a byte at a time (5% of decoding a record).
             return bytes.withUnsafeBufferPointer { buffer in
-                UnsafeBufferPointer(rebasing: buffer[range]).elementsEqual(expected)
+                expected.withUnsafeBufferPointer { wanted in
+                    guard let base = buffer.baseAddress, let other = wanted.baseAddress else { return range.isEmpty }
+                    return memcmp(base + range.lowerBound, other, range.count) == 0
+                }
             }
         case .escaped(let text): return text.utf8.elementsEqual(expected)
         }
@@ -282,7 +293,7 @@ public struct JSONParser {
     /// character) starting at `start` ends.
     private func plainRun(from start: Int) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
-            ByteScan.first(in: UnsafeBufferPointer(rebasing: buffer[..<end]), from: start, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
+            ByteScan.firstInLongRun(in: UnsafeBufferPointer(rebasing: buffer[..<end]), from: start, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
         }
     }
 

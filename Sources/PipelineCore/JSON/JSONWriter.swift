@@ -153,7 +153,7 @@ public struct JSONWriter: Sendable {
             while i < count {
                 // Eight bytes at a time to the next byte to escape (descriptions are long runs
                 // of plain text; this loop was the largest cost of staging a record).
-                i = ByteScan.first(in: utf8, from: i, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
+                i = ByteScan.firstInLongRun(in: utf8, from: i, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
                 guard i < count else { break }
                 let c = utf8[i]
                 i += 1

@@ -91,12 +91,12 @@ enum PlainHTML {
                 afterBreak = false
                 continue
             }
-            // A run of text, inside an element that holds text: found and checked eight bytes
-            // at a time (descriptions are mostly such runs).
+            // A run of text, inside an element that holds text: found and checked sixteen
+            // bytes at a time (descriptions are mostly such runs).
             guard let kind = kinds.last, kind != .list else { return nil }
             let run = i
             while true {
-                i = ByteScan.first(in: bytes, from: i, equalTo: UInt8(ascii: "<"), or: UInt8(ascii: "&"), orBelow: 0x20)
+                i = ByteScan.firstInLongRun(in: bytes, from: i, equalTo: UInt8(ascii: "<"), or: UInt8(ascii: "&"), orBelow: 0x20)
                 guard i < n, bytes[i] != UInt8(ascii: "<") else { break }
                 // An entity, or a control character but tab and line feed.
                 guard bytes[i] == 0x09 || bytes[i] == 0x0A else { return nil }
@@ -105,7 +105,7 @@ enum PlainHTML {
             var k = run
             while true {
                 // A stray '>', or U+FFFE and U+FFFF (not characters to libxml2).
-                k = ByteScan.first(in: UnsafeBufferPointer(rebasing: bytes[..<i]), from: k, equalTo: UInt8(ascii: ">"), or: 0xEF, orBelow: 0)
+                k = ByteScan.firstInLongRun(in: UnsafeBufferPointer(rebasing: bytes[..<i]), from: k, equalTo: UInt8(ascii: ">"), or: 0xEF, orBelow: 0)
                 guard k < i else { break }
                 if bytes[k] == UInt8(ascii: ">") { return nil }
                 if k + 2 < n, bytes[k + 1] == 0xBF, bytes[k + 2] >= 0xBE { return nil }

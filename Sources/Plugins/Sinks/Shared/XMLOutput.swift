@@ -70,7 +70,7 @@ enum XMLOutput {
     private static func cdataNeedsWork(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while true {
-            i = ByteScan.first(in: utf8, from: i, equalTo: UInt8(ascii: "]"), or: 0xEF, orBelow: 0x20)
+            i = ByteScan.firstInLongRun(in: utf8, from: i, equalTo: UInt8(ascii: "]"), or: 0xEF, orBelow: 0x20)
             guard i < utf8.count else { return false }
             let byte = utf8[i]
             if byte != 0x09, byte != 0x0A, byte != 0x0D { return true }
