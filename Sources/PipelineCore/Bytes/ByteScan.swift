@@ -40,13 +40,13 @@ public enum ByteScan {
         return count
     }
 
-    /// The same as `first`, for runs usually longer than a few words (a record's strings, a
-    /// paragraph's text): blocks of sixteen bytes are tested with vector comparisons, and
-    /// `first` finds the byte in the first block that has one. A run of 1,700 plain bytes (a
-    /// description) is scanned about twice as fast as a word at a time (a stand-alone loop over
-    /// such texts); in a 250k run, the scans and the loops around them (decoding records,
-    /// quoting JSON, CDATA, HTML text) went from 3.9% of the samples to 3.1%. Short runs (a
-    /// word's end in text) stay with `first`, inlined.
+    /// The same as `first` (`limit` at most 0x80 too), for runs usually longer than a few words (a
+    /// record's strings, a paragraph's text): blocks of sixteen bytes are tested with vector
+    /// comparisons, and `first` finds the byte in the first block that has one. A run of 1,700
+    /// plain bytes (a description) is scanned about twice as fast as a word at a time (a
+    /// stand-alone loop over such texts); in a 250k run, the scans and the loops around them
+    /// (decoding records, quoting JSON, CDATA, HTML text) went from 3.9% of the samples to 3.1%.
+    /// Short runs (a word's end in text) stay with `first`, inlined.
     public static func firstInLongRun(in buffer: UnsafeBufferPointer<UInt8>, from start: Int, equalTo a: UInt8, or b: UInt8, orBelow limit: UInt8) -> Int {
         var i = start
         if let base = buffer.baseAddress {

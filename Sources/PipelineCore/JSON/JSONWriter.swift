@@ -151,8 +151,8 @@ public struct JSONWriter: Sendable {
             var i = 0
             let count = utf8.count
             while i < count {
-                // Eight bytes at a time to the next byte to escape (descriptions are long runs
-                // of plain text; this loop was the largest cost of staging a record).
+                // Sixteen bytes at a time to the next byte to escape (descriptions are long
+                // runs of plain text; this loop was the largest cost of staging a record).
                 i = ByteScan.firstInLongRun(in: utf8, from: i, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
                 guard i < count else { break }
                 let c = utf8[i]

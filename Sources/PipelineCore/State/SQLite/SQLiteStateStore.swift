@@ -54,8 +54,9 @@ public final class SQLiteStateStore: StateStore {
     /// the runs on two threads. A run's large sorts (dedupe's groupings, indexing the staged
     /// rows, the copy in feed order) were one core's work while the other waited: at a million
     /// postings, dedupe's three groupings took 4.0 s on one core, 2.7 s with a helper (perf
-    /// timelines; about 2 s less in all). Each helper sorts a run of the cache's size, so more
-    /// helpers hold more memory (two: 12 MB more at the peak, for nothing more on two cores).
+    /// timelines); alternating first runs spent 4–8 s less after the sources. Each helper sorts
+    /// a run of the cache's size, so more helpers hold more memory (two: 12 MB more at the
+    /// peak, for nothing more on two cores).
     static let sorterHelperThreads = 1
 
     /// Runs `body` with the connection's page cache at `boundedSortCacheKilobytes`. SQLite's
