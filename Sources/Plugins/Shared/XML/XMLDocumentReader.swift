@@ -10,17 +10,17 @@ enum XMLDocumentReader {
 
     static func read(
         _ input: SourceInput, _ stream: any ByteStream, into output: SourceOutput, options: XMLReadingOptions,
-        isRecord: @escaping ([XMLStreamParser.PathElement]) -> Bool, map: Mapper
+        isRecord: @escaping ([XMLStreamParser.PathElement]) -> Bool, map: @escaping Mapper
     ) async throws {
-        // Parsing and mapping run as two tasks joined by a channel that holds one chunk's
-        // records: on two cores a large feed is read in about the time of the slower of the two
-        // instead of their sum, and memory stays one chunk ahead.
+        // Parsing and emitting run as two tasks joined by a channel that holds one chunk's
+        // postings: on two cores a large feed is read while the postings before go on through
+        // the run, and memory stays one chunk ahead.
         let channel = AsyncThrowingChannel<Batch, any Error>()
-        let parsing = Handoff(stream: stream, parser: XMLStreamParser(display: input.display, limits: options.limits, isRecord: isRecord))
+        let parsing = Handoff(stream: stream, parser: XMLStreamParser(display: input.display, limits: options.limits, isRecord: isRecord), map: map)
         let producer = Task { await parse(parsing, into: channel) }
         do {
             for try await batch in channel.buffer(policy: .bounded(4)) {
-                try await emit(batch.records, root: batch.root, input: input, output: output, map: map)
+                try await emit(batch.records, input: input, output: output)
             }
             // A channel ends quietly when the task is cancelled: that is not the document's end.
             try Task.checkCancellation()
@@ -42,8 +42,14 @@ enum XMLDocumentReader {
         var stream = parsing.stream
         let parser = parsing.parser
         func send() async {
-            let records = parser.takeRecords()
-            if !records.isEmpty { await channel.send(Batch(records: records, root: parser.root)) }
+            // Mapped here, where the records' elements were made: they are freed on the thread
+            // that allocated them. Freed by the emitting task, on the other core, each of their
+            // blocks took the lock of the parser's malloc arena, and the two threads waited on
+            // each other thousands of times a second (`perf sched`: the XML elements' frees
+            // were over half of a run's lock waits while its sources were read).
+            let root = parser.root
+            let records = parser.takeRecords().map { Mapped($0, parsing.map($0, root)) }
+            if !records.isEmpty { await channel.send(Batch(records: records)) }
         }
         do {
             while let chunk = try await stream.next() {
@@ -69,32 +75,48 @@ enum XMLDocumentReader {
         }
     }
 
-    /// The parser and its input, moved into the parsing task, which alone uses them.
+    /// The parser, its input and the mapping, moved into the parsing task, which alone uses them.
     private struct Handoff: @unchecked Sendable {
         var stream: any ByteStream
         let parser: XMLStreamParser
+        let map: Mapper
     }
 
-    /// One chunk's records, moved from the parsing task to the mapping one; each record's
-    /// elements are used by one task at a time.
+    /// A record mapped: what was built, its line, and its element only when the posting may be
+    /// rejected (for the reject's raw XML); the others' elements are freed once mapped.
+    private struct Mapped {
+        let built: PostingBuilder
+        let line: Int
+        let element: XMLElement?
+
+        init(_ record: XMLStreamParser.Record, _ built: PostingBuilder) {
+            self.built = built
+            line = record.element.line
+            // A rejection by the mapping, or by `SourceOutput.emit` (no title, or neither a URL
+            // nor a source id, before the source's defaults fill them in).
+            let posting = built.posting
+            let mayBeRejected = built.rejection != nil || (posting.title?.trimmed ?? "").isEmpty || (posting.url == nil && posting.sourceID == nil)
+            element = mayBeRejected ? record.element : nil
+        }
+    }
+
+    /// One chunk's mapped records, moved from the parsing task to the emitting one; a kept
+    /// element is used by one task at a time.
     private struct Batch: @unchecked Sendable {
-        var records: [XMLStreamParser.Record]
-        var root: XMLStreamParser.PathElement?
+        var records: [Mapped]
     }
 
-    private static func emit(
-        _ records: [XMLStreamParser.Record], root: XMLStreamParser.PathElement?, input: SourceInput, output: SourceOutput, map: Mapper
-    ) async throws {
+    private static func emit(_ records: [Mapped], input: SourceInput, output: SourceOutput) async throws {
         for record in records {
             // Built only when something is said about the record: most never need it.
-            func position() -> String { "\(input.display):\(record.element.line)" }
-            let built = map(record, root)
+            func position() -> String { "\(input.display):\(record.line)" }
+            let built = record.built
             if let reason = built.rejection {
-                output.reject(position: position(), reason: reason, raw: record.element.innerXML)
+                output.reject(position: position(), reason: reason, raw: record.element?.innerXML)
                 continue
             }
             for warning in built.warnings { output.warn(warning, position: position()) }
-            try await output.emit(built.posting, position: position(), raw: record.element.innerXML)
+            try await output.emit(built.posting, position: position(), raw: record.element?.innerXML)
         }
     }
 }
