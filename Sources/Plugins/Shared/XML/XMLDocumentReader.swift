@@ -36,8 +36,8 @@ enum XMLDocumentReader {
         }
     }
 
-    /// Feeds the document to the parser chunk by chunk, sending each chunk's records on; a
-    /// parse error is sent after the records that came before it.
+    /// Feeds the document to the parser chunk by chunk, sending each chunk's records on mapped;
+    /// a parse error is sent after the records that came before it.
     private static func parse(_ parsing: Handoff, into channel: AsyncThrowingChannel<Batch, any Error>) async {
         var stream = parsing.stream
         let parser = parsing.parser
