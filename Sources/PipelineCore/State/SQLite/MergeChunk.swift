@@ -9,8 +9,9 @@ extension SQLiteStateStore {
     /// reads the next part and stages the one before meanwhile, so the merge uses both cores
     /// where it used one (after the sources end, nothing else runs).
     final class MergeChunk: @unchecked Sendable {
-        // @unchecked: `resolved` is written once, on the resolving thread, before `done` is
-        // signalled, and read only after waiting for it.
+        // @unchecked: `versions` is set before the resolution is queued and read by it;
+        // `resolved` is written by it before `done` is signalled. The connection's thread
+        // touches either only after waiting for `done`.
 
         /// A staged version: its row and its record's bytes.
         struct Version: Sendable {
@@ -41,6 +42,9 @@ extension SQLiteStateStore {
         let ids: Set<String>
         private let done = DispatchSemaphore(value: 0)
         private var resolved: Result<[Resolved?], any Error> = .success([])
+        /// The versions read for the requests, until the resolution is taken.
+        private var versions: (staged: [String: [Version]], earlier: [String: Earlier])
+        private let queue: DispatchQueue
 
         /// Starts resolving `requests` with the versions read for them, on `queue`: a queue of
         /// the merge's own, never the global one. The connection's thread waits for the result,
@@ -49,16 +53,47 @@ extension SQLiteStateStore {
         /// for ever beside two merges and two exec stages on two cores.
         init(_ requests: [MergeRequest], ids: Set<String>, staged: [String: [Version]], earlier: [String: Earlier], failedSources: Set<String>, on queue: DispatchQueue) {
             self.ids = ids
+            self.queue = queue
+            versions = (staged, earlier)
             queue.async { [self] in
-                resolved = Result { try requests.map { try Self.resolve($0, staged: staged, earlier: earlier, failedSources: failedSources) } }
+                resolved = resolve(requests, failedSources: failedSources)
                 done.signal()
             }
         }
 
+        /// Resolves every request, on the resolving thread; what it reads of `versions` it lets
+        /// go of before it returns (see `wait`).
+        private func resolve(_ requests: [MergeRequest], failedSources: Set<String>) -> Result<[Resolved?], any Error> {
+            Result { try requests.map { try Self.resolve($0, staged: versions.staged, earlier: versions.earlier, failedSources: failedSources) } }
+        }
+
         /// Waits for the resolution: one entry per request, nil where there is nothing to merge.
+        ///
+        /// Each thread frees what it allocated: the versions' records, read on the connection's
+        /// thread, are let go of here, on it; the resolution, encoded on the resolving thread,
+        /// goes back there to be freed once `write` is done with it (`release`). A block freed on
+        /// another thread than the one that allocated it takes that thread's malloc arena's lock:
+        /// freed where they were used, the two threads waited on each other's locks about 1,300
+        /// times a second through the merge (`perf record -e sched:sched_switch`).
         func wait() throws -> [Resolved?] {
             done.wait()
+            versions = ([:], [:])
             return try resolved.get()
+        }
+
+        /// Hands the resolution, written, back to the resolving thread to be freed there (see
+        /// `wait`); the caller holds no other reference to it.
+        func release(_ written: consuming [Resolved?]) {
+            resolved = .success([])
+            let kept = Box(written)
+            queue.async { kept.value = [] }
+        }
+
+        /// A resolution on its way back to the resolving thread.
+        private final class Box: @unchecked Sendable {
+            // @unchecked: only the resolving queue touches it once handed over.
+            var value: [Resolved?]
+            init(_ value: consuming [Resolved?]) { self.value = value }
         }
 
         private static func resolve(

@@ -87,7 +87,8 @@ extension SQLiteStateStore {
             // the B-tree instead of a page lookup per row.
             var stagedGone: [Int64] = []
             func write(_ chunk: MergeChunk) throws {
-                for case let outcome? in try chunk.wait() {
+                let outcomes = try chunk.wait()
+                for case let outcome? in outcomes {
                     stagedGone += outcome.replaced
                     if let posting = outcome.merged { try stager.stage(posting) }
                     for id in outcome.leaving {
@@ -96,6 +97,7 @@ extension SQLiteStateStore {
                     }
                     merged += outcome.count
                 }
+                chunk.release(consume outcomes)
             }
             // One part resolves while the next is read, and is written after. Requests that name
             // an id an earlier one named (dedupe's never do) see what that one staged, as when
