@@ -47,8 +47,25 @@ final class SinkFanOut {
         }
     }
 
+    /// A batch handed to the lanes, and how many of them have yet to write it.
+    private final class Batch: Sendable {
+        let postings: [StoredPosting]
+        let remaining: Atomic<Int>
+
+        init(_ postings: [StoredPosting], lanes: Int) {
+            self.postings = postings
+            remaining = Atomic(lanes)
+        }
+    }
+
     private let lanes: [Lane]
     private var batch: [StoredPosting] = []
+    /// Batches handed over, oldest first, kept until every lane has written them (no longer
+    /// than a lane's slots hold them): let go of here, their records are freed on the thread
+    /// that read them. Freed by whichever sink finished last, each record took the reading
+    /// thread's malloc arena lock; over two seconds of a 250k first run's copy, the lock waits
+    /// went from 3,536 to 896 of the context switches (`perf record -e sched:sched_switch`).
+    private var inFlight: [Batch] = []
 
     /// Fans out to `members` (sinks in the same feed order).
     init(_ members: [SinkPublication]) {
@@ -67,19 +84,24 @@ final class SinkFanOut {
     func finish() {
         send()
         for lane in lanes { lane.queue.sync {} }
+        inFlight.removeAll()
     }
 
     private func send() {
         guard !batch.isEmpty else { return }
-        let postings = batch
+        let sending = lanes.filter { !$0.done.load(ordering: .relaxed) }
+        let handed = Batch(batch, lanes: sending.count)
         batch.removeAll(keepingCapacity: true)
-        for lane in lanes where !lane.done.load(ordering: .relaxed) {
+        for lane in sending {
             lane.free.wait()
             lane.queue.async {
-                for stored in postings where !lane.member.done { lane.member.take(stored) }
+                for stored in handed.postings where !lane.member.done { lane.member.take(stored) }
                 lane.done.store(lane.member.done, ordering: .relaxed)
+                handed.remaining.subtract(1, ordering: .releasing)
                 lane.free.signal()
             }
         }
+        inFlight.append(handed)
+        while let oldest = inFlight.first, oldest.remaining.load(ordering: .acquiring) == 0 { inFlight.removeFirst() }
     }
 }
