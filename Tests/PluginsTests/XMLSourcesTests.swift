@@ -346,6 +346,31 @@ struct XMLSafetyTests {
         #expect(out.count == 6000)
     }
 
+    @Test("a rejected record keeps its raw XML and line, whichever check rejects it; the others are emitted")
+    func rejectsKeepRawXML() async throws {
+        // Mapped on the parsing task, a record's element is kept only for postings that may be
+        // rejected: no title, a blank one, or neither a link nor a guid.
+        let (out, report, scratch) = try await XMLSourcesTests.read("rss", """
+            <rss><channel>
+            <item><title>Kept</title><guid>k1</guid></item>
+            <item><guid>g-no-title</guid><description>none</description></item>
+            <item><title>   </title><guid>g-blank</guid></item>
+            <item><title>No identity</title><description>lost</description></item>
+            <item><title>Also kept</title><link>https://jobs.example/2</link></item>
+            </channel></rss>
+            """)
+        #expect(report.exitCode == 0)
+        #expect(out.count == 2)
+        let rejects = try scratch.jsonLines("rejects.jsonl")
+        #expect(rejects.count == 3)
+        #expect(rejects.map { $0["position"] } == ["feed.xml:3", "feed.xml:4", "feed.xml:5"].map(JSONValue.string))
+        #expect(rejects.map { $0["raw"] } == [
+            "<guid>g-no-title</guid><description>none</description>",
+            "<title>   </title><guid>g-blank</guid>",
+            "<title>No identity</title><description>lost</description>",
+        ].map(JSONValue.string))
+    }
+
     @Test("a glob path reads every matching document, each named in positions")
     func glob() async throws {
         let scratch = try Scratch()
