@@ -82,20 +82,25 @@ public final class SourceOutput {
         for assignment in defaults where assignment.path.get(p) == .null {
             try? assignment.path.set(assignment.value, on: &p)
         }
-        if let t = p.title?.trimmed, !t.isEmpty {
-            if p.titleRaw == nil { p.titleRaw = p.title }
-        } else {
-            reject(position: position(), reason: "missing title", raw: raw() ?? p.jsonText)
-            return
-        }
-        if p.url == nil, p.sourceID == nil {
-            reject(position: position(), reason: "missing both url and source_id; a posting needs one to be identified", raw: raw() ?? p.jsonText)
+        // The title as given is the raw title, in a reject's JSON too.
+        if p.titleRaw == nil, !(p.title?.trimmed ?? "").isEmpty { p.titleRaw = p.title }
+        if let reason = Self.incompleteness(of: p) {
+            reject(position: position(), reason: reason, raw: raw() ?? p.jsonText)
             return
         }
         if p.id == nil { p.id = PostingID.make(source: sourceName, sourceID: p.sourceID, url: p.url) }
         batch.append(p)
         emitted += 1
         if batch.count >= batchSize { try await flush() }
+    }
+
+    /// Why `emit` rejects a posting (after the source's defaults are applied): no title, or
+    /// neither a URL nor a source id; nil when it has what a posting needs. Sources that keep
+    /// a record's raw form only for the postings that may be rejected ask it beforehand.
+    public static func incompleteness(of p: JobPosting) -> String? {
+        if (p.title?.trimmed ?? "").isEmpty { return "missing title" }
+        if p.url == nil, p.sourceID == nil { return "missing both url and source_id; a posting needs one to be identified" }
+        return nil
     }
 
     /// Sends a malformed posting to the rejects.

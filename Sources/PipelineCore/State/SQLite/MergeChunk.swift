@@ -85,15 +85,10 @@ extension SQLiteStateStore {
         /// `wait`); the caller holds no other reference to it.
         func release(_ written: consuming [Resolved?]) {
             resolved = .success([])
-            let kept = Box(written)
-            queue.async { kept.value = [] }
-        }
-
-        /// A resolution on its way back to the resolving thread.
-        private final class Box: @unchecked Sendable {
-            // @unchecked: only the resolving queue touches it once handed over.
-            var value: [Resolved?]
-            init(_ value: consuming [Resolved?]) { self.value = value }
+            // The block holds the last reference; Dispatch releases a block on the thread that
+            // ran it.
+            let written = written
+            queue.async { withExtendedLifetime(written) {} }
         }
 
         private static func resolve(

@@ -92,10 +92,9 @@ enum XMLDocumentReader {
         init(_ record: XMLStreamParser.Record, _ built: PostingBuilder) {
             self.built = built
             line = record.element.line
-            // A rejection by the mapping, or by `SourceOutput.emit` (no title, or neither a URL
-            // nor a source id, before the source's defaults fill them in).
-            let posting = built.posting
-            let mayBeRejected = built.rejection != nil || (posting.title?.trimmed ?? "").isEmpty || (posting.url == nil && posting.sourceID == nil)
+            // A rejection by the mapping, or by `SourceOutput.emit` (asked before the source's
+            // defaults may fill in what is missing).
+            let mayBeRejected = built.rejection != nil || SourceOutput.incompleteness(of: built.posting) != nil
             element = mayBeRejected ? record.element : nil
         }
     }
