@@ -76,8 +76,9 @@ public final class SourceOutput {
 
     /// Emits one posting read at `position` (`line 3`, `$.jobs[2]`), or rejects it when it has no
     /// title, or neither a URL nor a source id.
-    public func emit(_ posting: JobPosting, position: @autoclosure () -> String, raw: @autoclosure () -> String? = nil) async throws {
-        var p = posting
+    public func emit(_ p: consuming JobPosting, position: @autoclosure () -> String, raw: @autoclosure () -> String? = nil) async throws {
+        // Consumed, not copied: a copy of each posting a source gives was a retain of each of
+        // its strings.
         p.source = sourceName
         for assignment in defaults where assignment.path.get(p) == .null {
             try? assignment.path.set(assignment.value, on: &p)
@@ -89,7 +90,7 @@ public final class SourceOutput {
             return
         }
         if p.id == nil { p.id = PostingID.make(source: sourceName, sourceID: p.sourceID, url: p.url) }
-        batch.append(p)
+        batch.append(consume p)
         emitted += 1
         if batch.count >= batchSize { try await flush() }
     }

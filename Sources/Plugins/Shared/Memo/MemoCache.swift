@@ -29,9 +29,16 @@ final class MemoCache<Value: Sendable>: Sendable {
 
     /// What `compute` gives for `key`, computed once while the entry is kept.
     func value(for key: String, _ compute: (String) -> Value) -> Value {
-        guard key.utf8.count <= maxKeyBytes else { return compute(key) }
+        value(for: key, with: ()) { _, key in compute(key) }
+    }
+
+    /// The same, computed with `context` lent to `compute`: a closure that captured the
+    /// context, or a method taken as a value, would hold a copy of it, made on every call,
+    /// found or not (the title normalizer: a retain of each of its tables per posting).
+    func value<Context>(for key: String, with context: borrowing Context, _ compute: (borrowing Context, String) -> Value) -> Value {
+        guard key.utf8.count <= maxKeyBytes else { return compute(context, key) }
         if let known = entries.withLock({ $0[key] }) { return known }
-        let value = compute(key)
+        let value = compute(context, key)
         entries.withLock { entries in
             if entries.count < capacity { entries[key] = value }
         }

@@ -20,7 +20,8 @@ enum XMLDocumentReader {
         let producer = Task { await parse(parsing, into: channel) }
         do {
             for try await batch in channel.buffer(policy: .bounded(4)) {
-                try await emit(batch.records, input: input, output: output)
+                var records = batch.take()
+                try await emit(&records, input: input, output: output)
             }
             // A channel ends quietly when the task is cancelled: that is not the document's end.
             try Task.checkCancellation()
@@ -85,7 +86,7 @@ enum XMLDocumentReader {
     /// A record mapped: what was built, its line, and its element only when the posting may be
     /// rejected (for the reject's raw XML); the others' elements are freed once mapped.
     private struct Mapped {
-        let built: PostingBuilder
+        var built: PostingBuilder
         let line: Int
         let element: XMLElement?
 
@@ -101,21 +102,36 @@ enum XMLDocumentReader {
 
     /// One chunk's mapped records, moved from the parsing task to the emitting one; a kept
     /// element is used by one task at a time.
-    private struct Batch: @unchecked Sendable {
-        var records: [Mapped]
+    private final class Batch: @unchecked Sendable {
+        private var records: [Mapped]
+
+        init(records: [Mapped]) {
+            self.records = records
+        }
+
+        /// The records, left to the caller alone (so that they can be moved out of the list).
+        func take() -> [Mapped] {
+            var taken: [Mapped] = []
+            swap(&taken, &records)
+            return taken
+        }
     }
 
-    private static func emit(_ records: [Mapped], input: SourceInput, output: SourceOutput) async throws {
-        for record in records {
+    /// Emits the records in order; each posting is moved out of the list, not copied (a copy
+    /// was a retain of each of its strings, made on the parsing thread).
+    private static func emit(_ records: inout [Mapped], input: SourceInput, output: SourceOutput) async throws {
+        for i in records.indices {
+            let line = records[i].line, element = records[i].element
             // Built only when something is said about the record: most never need it.
-            func position() -> String { "\(input.display):\(record.line)" }
-            let built = record.built
-            if let reason = built.rejection {
-                output.reject(position: position(), reason: reason, raw: record.element?.innerXML)
+            func position() -> String { "\(input.display):\(line)" }
+            if let reason = records[i].built.rejection {
+                output.reject(position: position(), reason: reason, raw: element?.innerXML)
                 continue
             }
-            for warning in built.warnings { output.warn(warning, position: position()) }
-            try await output.emit(built.posting, position: position(), raw: record.element?.innerXML)
+            for warning in records[i].built.warnings { output.warn(warning, position: position()) }
+            var posting = JobPosting()
+            swap(&posting, &records[i].built.posting)
+            try await output.emit(consume posting, position: position(), raw: element?.innerXML)
         }
     }
 }

@@ -101,7 +101,7 @@ public struct NormalizeStage: PostingStage {
             if p.descriptionText == nil, !clean.text.isEmpty { p.descriptionText = clean.text }
         }
         guard let raw = p.titleRaw ?? p.title else { return }
-        let r = titles.value(for: raw, normalizer.normalize)
+        let r = titles.value(for: raw, with: normalizer) { normalizer, raw in normalizer.normalize(raw) }
         p.titleRaw = raw
         p.title = r.title
         p.titleCanonical = r.canonical?.title
@@ -117,7 +117,7 @@ public struct NormalizeStage: PostingStage {
         }
         // A place given as text is read into its parts; fields already set are kept.
         if let text = p.location?.text, p.location?.city == nil || p.location?.country == nil {
-            let parsed = places.value(for: text, PlaceParser.shared.parse)
+            let parsed = places.value(for: text) { PlaceParser.shared.parse($0) }
             var location = p.location ?? Location()
             location.city = location.city ?? parsed.city
             location.region = location.region ?? parsed.region
