@@ -39,7 +39,8 @@ extension SQLiteStateStore {
         return try transaction { db in
             guard try db.tableExists("staged", in: "temp") else { return 0 }
             try Self.indexStaged(db)
-            let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline), spool: spool)
+            let fresh = isFresh(pipeline)
+            let stager = try Stager(db, pipeline: pipeline, fresh: fresh, spool: spool)
             let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, size, source FROM staged WHERE id = ? ORDER BY rowid")
             let records = try RecordReader(db)
             let activeRow = try RawStatement(db, sql: "SELECT record, source FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
@@ -55,7 +56,8 @@ extension SQLiteStateStore {
                     for id in [request.survivor] + request.absorbed where staged[id] == nil {
                         let versions = try versions(of: id)
                         staged[id] = versions
-                        earlier[id] = try active(id, readingRecord: versions.isEmpty)
+                        // A first run has no earlier postings to look up.
+                        earlier[id] = fresh ? nil : try active(id, readingRecord: versions.isEmpty)
                     }
                 }
                 return (staged, earlier)
