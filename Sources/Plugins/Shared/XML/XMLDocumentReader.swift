@@ -90,13 +90,14 @@ enum XMLDocumentReader {
         let line: Int
         let element: XMLElement?
 
-        init(_ record: XMLStreamParser.Record, _ built: PostingBuilder) {
-            self.built = built
+        init(_ record: XMLStreamParser.Record, _ built: consuming PostingBuilder) {
             line = record.element.line
             // A rejection by the mapping, or by `SourceOutput.emit` (asked before the source's
-            // defaults may fill in what is missing).
+            // defaults may fill in what is missing). Asked before `built` is stored: read after,
+            // it was a copy of the posting.
             let mayBeRejected = built.rejection != nil || SourceOutput.incompleteness(of: built.posting) != nil
             element = mayBeRejected ? record.element : nil
+            self.built = built
         }
     }
 
