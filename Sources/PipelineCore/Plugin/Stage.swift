@@ -25,6 +25,10 @@ public protocol Stage: Sendable {
     init(options: Options, context: StageContext) throws
     /// Transforms one batch; postings may be changed, dropped or added. Throwing fails the run.
     func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting]
+    /// The same on a batch the runner hands over for the stage to change in place (the runner
+    /// calls this one). By default `process(_:run:)` replaces it; a stage that reads every
+    /// posting implements it to read them without copying (see `ConcurrentParts.map(inPlace:_:)`).
+    func process(_ batch: inout [JobPosting], run: RunContext) async throws
     /// Called once after the last batch; returns postings held back until then.
     func finish(run: RunContext) async throws -> [JobPosting]
     /// Figures of the stage's own for the run report (dedupe's duplicates per rule), read after
@@ -36,6 +40,11 @@ public protocol Stage: Sendable {
 }
 
 extension Stage {
+    /// The batch through `process(_:run:)` by default.
+    public func process(_ batch: inout [JobPosting], run: RunContext) async throws {
+        batch = try await process(batch, run: run)
+    }
+
     /// Stages hold nothing back by default.
     public func finish(run: RunContext) async throws -> [JobPosting] { [] }
     /// Stages have no figures of their own by default.

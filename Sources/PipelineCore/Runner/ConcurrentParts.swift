@@ -41,30 +41,12 @@ public enum ConcurrentParts {
     /// copied unless `items` is shared or something is removed.
     public static func update<Item>(_ items: inout [Item], _ body: @escaping @Sendable (inout Item) -> Bool) async {
         let count = items.count
-        let parts = min(cores, count / minimumPart)
         let keep = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
         defer { keep.deallocate() }
         keep.initialize(repeating: true)
-        if parts > 1 {
-            // An array's storage can only be lent to a closure that does not wait, so the items
-            // are moved to a buffer the parts' tasks share and back: moves, not copies (the
-            // parts run as tasks of the cooperative pool, beside the sources' own; blocking a
-            // thread of it for them made the run's memory grow by a tenth).
-            let buffer = UnsafeMutableBufferPointer<Item>.allocate(capacity: count)
-            defer { buffer.deallocate() }
-            items.withUnsafeMutableBufferPointer { _ = buffer.moveInitialize(fromContentsOf: $0) }
-            // Until moved back, `items` holds moved-from memory; nothing reads it, as this call
-            // has it exclusively and `body` cannot throw.
-            let shared = UnsafeParts(items: buffer, keep: keep)
-            let size = (count + parts - 1) / parts
-            await withTaskGroup(of: Void.self) { group in
-                for part in 0..<parts {
-                    group.addTask { shared.run((part * size)..<min(count, (part + 1) * size), body) }
-                }
-            }
-            items.withUnsafeMutableBufferPointer { _ = $0.moveInitialize(fromContentsOf: buffer) }
-        } else {
-            items.withUnsafeMutableBufferPointer { UnsafeParts(items: $0, keep: keep).run(0..<count, body) }
+        let marks = UnsafeShared(keep)
+        await inParts(&items) { items, range, _ in
+            for i in range where !body(&items[i]) { marks.buffer[i] = false }
         }
         guard keep.contains(false) else { return }
         // The kept ones moved up in order by swapping, which retains nothing.
@@ -77,14 +59,71 @@ public enum ConcurrentParts {
         }
         items.removeLast(count - next)
     }
+
+    /// `body` over every item in place, the items in one part per core at once, and what it
+    /// gives (but nil) in the items' order. For a stage that reads each posting of a batch it
+    /// owns: `map` hands out parts of a shared batch, and reading a posting from one copied
+    /// it (a retain of each of its strings).
+    public static func map<Item, Result: Sendable>(inPlace items: inout [Item], _ body: @escaping @Sendable (inout Item) -> Result?) async -> [Result] {
+        let parts = UnsafeMutableBufferPointer<[Result]>.allocate(capacity: partCount(items.count))
+        parts.initialize(repeating: [])
+        defer {
+            parts.deinitialize()
+            parts.deallocate()
+        }
+        let shared = UnsafeShared(parts)
+        await inParts(&items) { items, range, part in
+            var out: [Result] = []
+            out.reserveCapacity(range.count)
+            for i in range {
+                if let result = body(&items[i]) { out.append(result) }
+            }
+            shared.buffer[part] = out
+        }
+        return parts.flatMap { $0 }
+    }
+
+    /// How many parts `inParts` cuts `count` items into.
+    private static func partCount(_ count: Int) -> Int {
+        max(1, min(cores, count / minimumPart))
+    }
+
+    /// `run` over `items` in `partCount` ranges at once (each with its part's number), each
+    /// range's items lent in place.
+    private static func inParts<Item>(
+        _ items: inout [Item], _ run: @escaping @Sendable (UnsafeMutableBufferPointer<Item>, Range<Int>, Int) -> Void
+    ) async {
+        let count = items.count
+        let parts = partCount(count)
+        guard parts > 1 else {
+            items.withUnsafeMutableBufferPointer { run($0, 0..<count, 0) }
+            return
+        }
+        // An array's storage can only be lent to a closure that does not wait, so the items
+        // are moved to a buffer the parts' tasks share and back: moves, not copies (the
+        // parts run as tasks of the cooperative pool, beside the sources' own; blocking a
+        // thread of it for them made the run's memory grow by a tenth).
+        let buffer = UnsafeMutableBufferPointer<Item>.allocate(capacity: count)
+        defer { buffer.deallocate() }
+        items.withUnsafeMutableBufferPointer { _ = buffer.moveInitialize(fromContentsOf: $0) }
+        // Until moved back, `items` holds moved-from memory; nothing reads it, as this call
+        // has it exclusively and `run` cannot throw.
+        let shared = UnsafeShared(buffer)
+        let size = (count + parts - 1) / parts
+        await withTaskGroup(of: Void.self) { group in
+            for part in 0..<parts {
+                group.addTask { run(shared.buffer, (part * size)..<min(count, (part + 1) * size), part) }
+            }
+        }
+        items.withUnsafeMutableBufferPointer { _ = $0.moveInitialize(fromContentsOf: buffer) }
+    }
 }
 
-/// The buffers `ConcurrentParts.update` hands its parts; each part touches a range of its own.
-private struct UnsafeParts<Item>: @unchecked Sendable {
-    let items: UnsafeMutableBufferPointer<Item>
-    let keep: UnsafeMutableBufferPointer<Bool>
+/// A buffer the parts of `ConcurrentParts` share; each part touches a range of its own.
+private struct UnsafeShared<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
 
-    func run(_ range: Range<Int>, _ body: (inout Item) -> Bool) {
-        for i in range where !body(&items[i]) { keep[i] = false }
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+        self.buffer = buffer
     }
 }

@@ -539,7 +539,12 @@ public struct PipelineRunner: Sendable {
             await ConcurrentParts.update(&batch) { stage.process(&$0, run: context) }
             return batch
         }
-        guard stage.processesPostingsIndependently else { return try await stage.process(postings, run: context) }
+        guard stage.processesPostingsIndependently else {
+            // The batch is this call's own here too: the stage may read or change it in place.
+            var batch = postings
+            try await stage.process(&batch, run: context)
+            return batch
+        }
         return try await ConcurrentParts.map(postings) { part in try await stage.process(Array(part), run: context) }
     }
 

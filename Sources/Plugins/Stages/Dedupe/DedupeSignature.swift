@@ -57,8 +57,9 @@ struct DedupeSignature: Sendable {
     /// The posting's id, which a merge request names.
     var id: String { idKey.id }
 
-    /// Reads the keys of a normalized posting.
-    init(_ posting: JobPosting, id: String, firstSeen: Date, earlier: Bool, sourceRank: Int) {
+    /// Reads the keys of a normalized posting, lent (an initializer's parameter is otherwise a
+    /// copy of it).
+    init(_ posting: borrowing JobPosting, id: String, firstSeen: Date, earlier: Bool, sourceRank: Int) {
         idKey = IDKey(id)
         self.sourceRank = sourceRank
         self.firstSeen = firstSeen.timeIntervalSince1970

@@ -87,22 +87,30 @@ public final class DedupeStage: Stage {
         acrossRuns = options.acrossRuns ?? true
     }
 
+    /// Signs a batch it is lent (through a copy of it: the runner uses the in-place one).
     public func process(_ batch: [JobPosting], run: RunContext) async throws -> [JobPosting] {
+        var batch = batch
+        try await process(&batch, run: run)
+        return batch
+    }
+
+    /// Signs the batch's postings in place: nothing in it changes.
+    public func process(_ batch: inout [JobPosting], run: RunContext) async throws {
         let started = run.startedAt
         let ranks = sourceRanks(run)
         // Hashing descriptions is most of the stage's work: spread over the cores, the parts'
-        // signatures appended in order (the order breaks ties between survivors).
-        let signatures = try await ConcurrentParts.map(batch) { part in
-            part.compactMap { posting in
-                posting.id.map { DedupeSignature(posting, id: $0, firstSeen: started, earlier: false, sourceRank: ranks[posting.source ?? ""] ?? ranks.count) }
-            }
+        // signatures appended in order (the order breaks ties between survivors). Each posting
+        // is lent where it lies: handed out of a shared batch, each was copied (a retain of
+        // each of its strings; about 2% of the sources phase's samples with the releases).
+        let signatures = await ConcurrentParts.map(inPlace: &batch) { posting -> DedupeSignature? in
+            guard let id = posting.id else { return nil }
+            return DedupeSignature(posting, id: id, firstSeen: started, earlier: false, sourceRank: ranks[posting.source ?? ""] ?? ranks.count)
         }
         let store = try state.withLock { s in
             if s.store == nil { s.store = try SignatureStore() }
             return s.store
         }
         try store?.append(signatures)
-        return batch
     }
 
     public func finish(run: RunContext) async throws -> [JobPosting] {
