@@ -132,7 +132,10 @@ public struct PipelineRunner: Sendable {
             for await batch in channel.buffer(policy: .bounded(4)) {
                 let out = try await applyStages(consume batch, from: 0, context: context, reports: &stageReports)
                 try await staging?.value
-                staging = Task { [store, name = pipeline.name] in try await store.stage(out, pipeline: name, runID: runID) }
+                // Handed over whole, so that the store holds the batch alone and reads its
+                // postings in place (a captured batch can only be lent, and read, as a copy).
+                let handoff = BatchHandoff(consume out)
+                staging = Task { [store, name = pipeline.name] in try await store.stage(handoff.take(), pipeline: name, runID: runID) }
             }
             try await staging?.value
             staging = nil
@@ -155,7 +158,7 @@ public struct PipelineRunner: Sendable {
                 stageReports[index].sent += held.count
                 stageReports[index].durationSeconds += seconds(since: clock)
                 let out = try await applyStages(consume held, from: index + 1, context: context, reports: &stageReports)
-                try await store.stage(out, pipeline: pipeline.name, runID: runID)
+                try await store.stage(consume out, pipeline: pipeline.name, runID: runID)
                 let counters = pipeline.stages[index].stage.counters
                 if !counters.isEmpty { stageReports[index].counts = counters }
             }

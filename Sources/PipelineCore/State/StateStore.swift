@@ -22,8 +22,9 @@ public protocol StateStore: Sendable {
     func sinkStates(pipeline: String) async throws -> [String: SinkState]
     /// Starts a run: forgets what an interrupted earlier run staged.
     func beginRun(pipeline: String, runID: String) async throws
-    /// Stages postings that the stages put out; nothing changes in the active set yet.
-    func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws
+    /// Stages postings that the stages put out; nothing changes in the active set yet. The
+    /// batch is the store's to use up (and to read in place, when no one else holds it).
+    func stage(_ postings: consuming [JobPosting], pipeline: String, runID: String) async throws
     /// Visits the postings earlier runs left active (not this run's staged ones) for which
     /// `wanted(id, firstSeen)` is true, for dedupe; the others' records are not read.
     func forEachActive(pipeline: String, where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) async throws

@@ -256,7 +256,7 @@ public final class PostgresStateStore: StateStore {
         try await rows("TRUNCATE syndicate_staged, syndicate_merged_away")
     }
 
-    public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
+    public func stage(_ postings: consuming [JobPosting], pipeline: String, runID: String) async throws {
         try await PostgresStager(store: self, pipeline: pipeline).stage(postings)
     }
 

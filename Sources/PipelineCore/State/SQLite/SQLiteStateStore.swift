@@ -328,11 +328,14 @@ public final class SQLiteStateStore: StateStore {
     /// run touches only what changed.
     typealias Change = StagedChange
 
-    public func stage(_ postings: [JobPosting], pipeline: String, runID: String) async throws {
+    public func stage(_ postings: consuming [JobPosting], pipeline: String, runID: String) async throws {
         guard !postings.isEmpty else { return }
         try transaction { db in
             let stager = try Stager(db, pipeline: pipeline, fresh: isFresh(pipeline), spool: spool())
-            for posting in postings { try stager.stage(posting) }
+            // Lent in place (the batch is this call's own when the runner hands it over).
+            try postings.withUnsafeMutableBufferPointer { postings in
+                for i in postings.indices { try stager.stage(lent: &postings[i]) }
+            }
         }
     }
 
