@@ -145,39 +145,46 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { utf8 in
-            var runStart = 0
-            var i = 0
-            let count = utf8.count
-            while i < count {
-                // Sixteen bytes at a time to the next byte to escape (descriptions are long
-                // runs of plain text; this loop was the largest cost of staging a record).
-                i = ByteScan.firstInLongRun(in: utf8, from: i, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
-                guard i < count else { break }
-                let c = utf8[i]
-                i += 1
-                let escape: UInt8?
-                switch c {
-                case 0x22: escape = UInt8(ascii: "\"")
-                case 0x5C: escape = UInt8(ascii: "\\")
-                case 0x0A: escape = UInt8(ascii: "n")
-                case 0x0D: escape = UInt8(ascii: "r")
-                case 0x09: escape = UInt8(ascii: "t")
-                case 0x00..<0x20: escape = 0
-                default: continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)]))
-                runStart = i
-                bytes.append(UInt8(ascii: "\\"))
-                if let e = escape, e != 0 {
-                    bytes.append(e)
-                } else {
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)]])
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        // The string's own bytes, read where they are: `withUTF8` is mutating, and the copy it
+        // needs was a retain and a release of every string of every record written.
+        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            var s = s
+            s.withUTF8 { appendEscaped($0) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends UTF-8 text with JSON's escapes.
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var i = 0
+        let count = utf8.count
+        while i < count {
+            // Sixteen bytes at a time to the next byte to escape (descriptions are long
+            // runs of plain text; this loop was the largest cost of staging a record).
+            i = ByteScan.firstInLongRun(in: utf8, from: i, equalTo: 0x22, or: 0x5C, orBelow: 0x20)
+            guard i < count else { break }
+            let c = utf8[i]
+            i += 1
+            let escape: UInt8?
+            switch c {
+            case 0x22: escape = UInt8(ascii: "\"")
+            case 0x5C: escape = UInt8(ascii: "\\")
+            case 0x0A: escape = UInt8(ascii: "n")
+            case 0x0D: escape = UInt8(ascii: "r")
+            case 0x09: escape = UInt8(ascii: "t")
+            case 0x00..<0x20: escape = 0
+            default: continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)]))
+            runStart = i
+            bytes.append(UInt8(ascii: "\\"))
+            if let e = escape, e != 0 {
+                bytes.append(e)
+            } else {
+                bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)]])
+            }
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
 }
