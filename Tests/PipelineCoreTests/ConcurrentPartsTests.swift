@@ -40,6 +40,20 @@ struct ConcurrentPartsTests {
         #expect(copy == items(500).map { $0.uppercased() }.filter { $0.count % 2 == 0 })
     }
 
+    @Test("map in place gives each item's result in order, without the nils, the items kept as changed, at every size")
+    func mapInPlace() async {
+        for count in [0, 1, 63, 64, 127, 128, 129, 1_000, 10_007] {
+            var mapped = items(count)
+            let results = await ConcurrentParts.map(inPlace: &mapped) { item -> Int? in
+                item += "."
+                return item.count % 4 == 0 ? nil : item.count
+            }
+            let changed = items(count).map { $0 + "." }
+            #expect(mapped == changed, "\(count) items")
+            #expect(results == changed.map(\.count).filter { $0 % 4 != 0 }, "\(count) items")
+        }
+    }
+
     @Test("map joins the parts' results in order")
     func mapInOrder() async throws {
         let doubled = try await ConcurrentParts.map(Array(0..<5_000)) { part in part.map { $0 * 2 } }
