@@ -32,10 +32,16 @@ public final class StoredPosting: Sendable {
     public var posting: JobPosting {
         decoded.withLock { decoded in
             if let decoded { return decoded }
-            let posting = (try? JobPosting(storedBytes: Array(json))) ?? JobPosting()
+            let posting = Self.decode(json)
             decoded = posting
             return posting
         }
+    }
+
+    /// A stored record's posting, for a caller that reads it once (the merge): without a
+    /// `StoredPosting` to hold it, and its lock, and the copy taken out of that.
+    static func decode(_ json: ArraySlice<UInt8>) -> JobPosting {
+        (try? JobPosting(storedBytes: Array(json))) ?? JobPosting()
     }
 }
 

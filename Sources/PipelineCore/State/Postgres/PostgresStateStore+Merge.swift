@@ -61,6 +61,6 @@ extension PostgresStateStore {
     }
 
     private static func posting(_ record: String) -> JobPosting {
-        StoredPosting(json: Array(record.utf8)).posting
+        StoredPosting.decode(Array(record.utf8)[...])
     }
 }

@@ -98,7 +98,7 @@ extension SQLiteStateStore {
                 request, failedSources: failedSources,
                 staged: { id in
                     (staged[id] ?? []).map { version in
-                        MergeResolver.Staged(handle: version.row, posting: { StoredPosting(json: version.json).posting })
+                        MergeResolver.Staged(handle: version.row, posting: { StoredPosting.decode(version.json[...]) })
                     }
                 },
                 active: { id in
@@ -107,7 +107,7 @@ extension SQLiteStateStore {
                             guard let json = version.json else {
                                 throw StateStoreError.unavailable("merging '\(id)' needed its earlier version, which was not read (a bug: please report it)")
                             }
-                            return StoredPosting(json: json).posting
+                            return StoredPosting.decode(json[...])
                         })
                     }
                 })
