@@ -50,7 +50,7 @@ enum XMLDocumentReader {
             // were over half of a run's lock waits while its sources were read).
             let root = parser.root
             let records = parser.takeRecords().map { Mapped($0, parsing.map($0, root)) }
-            if !records.isEmpty { await channel.send(Batch(records: records)) }
+            if !records.isEmpty { await channel.send(Batch(records)) }
         }
         do {
             while let chunk = try await stream.next() {
@@ -101,22 +101,10 @@ enum XMLDocumentReader {
         }
     }
 
-    /// One chunk's mapped records, moved from the parsing task to the emitting one; a kept
-    /// element is used by one task at a time.
-    private final class Batch: @unchecked Sendable {
-        private var records: [Mapped]
-
-        init(records: [Mapped]) {
-            self.records = records
-        }
-
-        /// The records, left to the caller alone (so that they can be moved out of the list).
-        func take() -> [Mapped] {
-            var taken: [Mapped] = []
-            swap(&taken, &records)
-            return taken
-        }
-    }
+    /// One chunk's mapped records, moved from the parsing task to the emitting one, which
+    /// takes them out (so that it can move each posting out of the list); a kept element is
+    /// used by one task at a time.
+    private typealias Batch = BatchHandoff<Mapped>
 
     /// Emits the records in order; each posting is moved out of the list, not copied (a copy
     /// was a retain of each of its strings, made on the parsing thread).
