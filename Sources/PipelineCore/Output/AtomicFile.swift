@@ -53,6 +53,12 @@ public final class AtomicFile {
         try file.append(bytes)
     }
 
+    /// Appends bytes read in place (part of a larger buffer, a string's storage).
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        try file.append(bytes)
+    }
+
     /// The written file's `FileValidator`, once every write has landed: what the target will be
     /// after `commit` (a rename keeps the file's identity, size and time).
     public func validator() throws -> String? {
@@ -100,6 +106,10 @@ public final class FeedOutput {
     private var buffer: [UInt8] = []
     private let flushThreshold = 256 * 1024
     private let gzip: GzipStream?
+    /// The file, when the feed is one file not compressed: bytes then go straight into its
+    /// aligned blocks (`DirectFile` buffers them itself). Gathered here first, every byte of
+    /// a feed was copied twice on its way out, 3% of the sinks' samples in a 250k first run.
+    private let plainFile: AtomicFile?
 
     /// The feed's own title and link (a sink's `title:` and `link:`), when given.
     public let metadata: FeedMetadata
@@ -112,9 +122,10 @@ public final class FeedOutput {
         self.file = file
         self.directory = nil
         self.gzip = gzip ? try GzipStream() : nil
+        plainFile = gzip ? nil : file
         self.metadata = metadata
         self.newest = newest
-        buffer.reserveCapacity(flushThreshold + 4096)
+        if gzip { buffer.reserveCapacity(flushThreshold + 4096) }
     }
 
     /// Creates an output that is a folder of files, written with `writeFile`.
@@ -122,6 +133,7 @@ public final class FeedOutput {
         self.file = nil
         self.directory = directory
         self.gzip = nil
+        plainFile = nil
         self.metadata = metadata
         self.newest = newest
     }
@@ -139,21 +151,28 @@ public final class FeedOutput {
 
     /// Appends bytes that are part of a larger buffer.
     public func write(_ bytes: ArraySlice<UInt8>) throws {
+        if let plain = plainFile { return try bytes.withUnsafeBytes { try plain.write($0) } }
         buffer.append(contentsOf: bytes)
         if buffer.count >= flushThreshold { try flush() }
     }
 
     /// Appends one byte (a line's end).
     public func write(byte: UInt8) throws {
+        if let plain = plainFile { return try withUnsafeBytes(of: byte) { try plain.write($0) } }
         buffer.append(byte)
         if buffer.count >= flushThreshold { try flush() }
     }
 
     /// Appends text as UTF-8.
     public func write(_ text: String) throws {
+        if let plain = plainFile {
+            var text = text
+            return try text.withUTF8 { try plain.write(UnsafeRawBufferPointer($0)) }
+        }
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= flushThreshold { try flush() }
     }
+
 
     /// Writes what is buffered to the file (compressed, when the feed is gzipped).
     public func flush() throws {
