@@ -108,7 +108,8 @@ public final class FeedOutput {
     private let gzip: GzipStream?
     /// The file, when the feed is one file not compressed: bytes then go straight into its
     /// aligned blocks (`DirectFile` buffers them itself). Gathered here first, every byte of
-    /// a feed was copied twice on its way out, 3% of the sinks' samples in a 250k first run.
+    /// a feed was copied twice on its way out (the second copy: 94 of a 250k first run's
+    /// 11,700 samples, 6% of the sinks').
     private let plainFile: AtomicFile?
 
     /// The feed's own title and link (a sink's `title:` and `link:`), when given.
@@ -172,7 +173,6 @@ public final class FeedOutput {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= flushThreshold { try flush() }
     }
-
 
     /// Writes what is buffered to the file (compressed, when the feed is gzipped).
     public func flush() throws {
