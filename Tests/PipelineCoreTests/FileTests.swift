@@ -52,4 +52,49 @@ struct FileTests {
         #expect(got.map(\.1) == ["ab", "cdef", "", "01234567", "last"])
         #expect(got.map(\.2) == [false, false, false, true, false])
     }
+
+    #if os(Linux)
+    /// How many of the file's pages are in the page cache (`mincore` over a mapping of it).
+    static func residentPages(_ path: String, bytes: Int) -> Int? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard let map = mmap(nil, bytes, PROT_READ, MAP_SHARED, descriptor, 0), map != MAP_FAILED else { return nil }
+        defer { munmap(map, bytes) }
+        let pages = (bytes + 4095) / 4096
+        var vector = [UInt8](repeating: 0, count: pages)
+        guard mincore(map, bytes, &vector) == 0 else { return nil }
+        return vector.reduce(0) { $0 + Int($1 & 1) }
+    }
+
+    @Test("a file read to its end leaves none of its pages in the page cache")
+    func dropsPagesBehind() async throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let size = 20 << 20
+        var bytes = [UInt8](repeating: 0x61, count: size)
+        bytes[size / 2] = 0x62
+        let control = dir.appendingPathComponent("control.xml").path, feed = dir.appendingPathComponent("feed.xml").path
+        for path in [control, feed] {
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+            // Written back, so that its pages are clean and the kernel may drop them.
+            let descriptor = open(path, O_RDONLY)
+            fsync(descriptor)
+            close(descriptor)
+        }
+        // Where the file system keeps no pages apart from memory (tmpfs), nothing is dropped:
+        // the control, dropped by hand, says whether the check can be made here.
+        let descriptor = open(control, O_RDONLY)
+        _ = posix_fadvise(descriptor, 0, off_t(size), POSIX_FADV_DONTNEED)
+        close(descriptor)
+        guard Self.residentPages(control, bytes: size) == 0 else { return }
+
+        #expect((Self.residentPages(feed, bytes: size) ?? 0) > 0)
+        var stream = try FileByteStream(url: URL(fileURLWithPath: feed), display: "feed.xml", chunkSize: 256 * 1024)
+        var read: [UInt8] = []
+        while let chunk = try await stream.next() { read += chunk }
+        #expect(read == bytes)
+        #expect(Self.residentPages(feed, bytes: size) == 0)
+    }
+    #endif
 }

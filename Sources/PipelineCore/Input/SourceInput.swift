@@ -63,6 +63,9 @@ public struct FileByteStream: ByteStream {
     private let chunkSize: Int
     private let display: String
     private var finished = false
+    /// How far the file has been read, and up to where its pages have been given back.
+    private var offset = 0
+    private var dropped = 0
     /// The opened file's `FileValidator`, taken from the open descriptor so that it describes
     /// what is read even if the path is replaced meanwhile.
     public let validator: String?
@@ -113,12 +116,35 @@ public struct FileByteStream: ByteStream {
         if failure != 0 {
             throw SourceError("\(display): read failed: \(String(cString: strerror(failure)))")
         }
+        offset += chunk.count
+        dropBehind(final: chunk.isEmpty)
         guard !chunk.isEmpty else {
             finished = true
             try? handle.close()
             return nil
         }
         return chunk
+    }
+
+    /// Tells the kernel the pages already read will not be read again, so that it frees them
+    /// now rather than when memory runs short.
+    ///
+    /// Why: a run reads each file once, and then writes as much again into new pages of its
+    /// own (the spool of staged records, the state). On the virtual machines cron jobs run on,
+    /// a page the kernel has not touched for a while has been handed back to the host, and
+    /// filling it costs about ten times filling one freed a moment ago (`dd` of a new 1 GB
+    /// file here: 300 MB/s; right after 1 GB of another file's pages were dropped: 3.1 GB/s).
+    /// Dropped behind the reader, the feed's pages are where the spool is written next. The
+    /// file stays on disk, and a later run that reads it again reads it from there; dirty
+    /// pages (a file still being written) are left alone by the kernel.
+    private mutating func dropBehind(final: Bool) {
+        #if os(Linux)
+        // In steps of 8 MB: a call per chunk would be a system call per 256 KB for nothing.
+        let step = 8 << 20
+        guard final || offset - dropped >= step else { return }
+        _ = posix_fadvise(handle.fileDescriptor, off_t(dropped), off_t(offset - dropped), POSIX_FADV_DONTNEED)
+        dropped = offset
+        #endif
     }
 }
 
