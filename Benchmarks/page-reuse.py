@@ -8,6 +8,14 @@ throughout; with `free` one is closed (its pages freed) after each step. Prints 
 Run it on an idle machine with about 9 GB free in TMPDIR and in memory:
 
     python3 Benchmarks/page-reuse.py keep && sleep 5 && python3 Benchmarks/page-reuse.py free
+
+With `read` or `drop` it measures what a source's reading does to the spool written after it
+(RESULTS.md "Input pages let go of behind the reader"): a 2 GB input file is written, flushed
+and read back into the cache; after a pause (free memory goes back to a host that takes it),
+the input is read 8 MB at a time while 16 MB of spool is written after each step — with
+`drop` the pages read are dropped behind (posix_fadvise DONTNEED, as `FileByteStream` does):
+
+    python3 Benchmarks/page-reuse.py read && python3 Benchmarks/page-reuse.py drop
 """
 import os
 import sys
@@ -15,10 +23,45 @@ import tempfile
 import time
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "keep"
-if mode not in ("keep", "free"):
-    sys.exit("usage: page-reuse.py keep|free")
+if mode not in ("keep", "free", "read", "drop"):
+    sys.exit("usage: page-reuse.py keep|free|read|drop")
 folder = tempfile.mkdtemp(prefix="syndicate-page-reuse-")
 chunk = b"x" * (1 << 20)
+
+if mode in ("read", "drop"):
+    step = 8 << 20
+    source = os.path.join(folder, "input")
+    with open(source, "wb") as f:
+        for _ in range(2048):
+            f.write(chunk)
+        f.flush()
+        os.fsync(f.fileno())
+    with open(source, "rb") as f:
+        while f.read(step):
+            pass
+    time.sleep(30)
+    spool = os.open(os.path.join(folder, "spool"), os.O_CREAT | os.O_RDWR | os.O_TRUNC)
+    os.unlink(os.path.join(folder, "spool"))
+    fd = os.open(source, os.O_RDONLY)
+    offset, spooled = 0, 0.0
+    started = time.time()
+    while True:
+        data = os.pread(fd, step, offset)
+        if not data:
+            break
+        offset += len(data)
+        if mode == "drop":
+            os.posix_fadvise(fd, offset - len(data), len(data), os.POSIX_FADV_DONTNEED)
+        began = time.time()
+        for _ in range(16):
+            os.write(spool, chunk)
+        spooled += time.time() - began
+    print(f"{mode}: 2 GB read and 4 GB spooled in {time.time() - started:.2f} s, {spooled:.2f} s of it writing the spool")
+    os.close(fd)
+    os.close(spool)
+    os.unlink(source)
+    os.rmdir(folder)
+    sys.exit(0)
 files = []
 started = time.time()
 for i in range(30):
