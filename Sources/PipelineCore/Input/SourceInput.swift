@@ -135,10 +135,10 @@ public struct FileByteStream: ByteStream {
     /// measured on), a page the kernel has not used for a while is the host's again, and
     /// filling it costs about ten times filling one freed a moment ago (`dd` of a new 1 GB
     /// file here: 300 MB/s; right after 1 GB of another file's pages were dropped: 3.1 GB/s).
-    /// Elsewhere the call costs a system call per 8 MB and saves nothing.
-    /// Dropped behind the reader, the feed's pages are where the spool is written next. The
-    /// file stays on disk, and a later run that reads it again reads it from there; dirty
-    /// pages (a file still being written) are left alone by the kernel.
+    /// Dropped behind the reader, the feed's pages are where the spool is written next;
+    /// elsewhere the call costs a system call per 8 MB and saves nothing. The file stays on
+    /// disk, and a later run that reads it again reads it from there; dirty pages (a file
+    /// still being written) are left alone by the kernel.
     private mutating func dropBehind(final: Bool) {
         #if os(Linux)
         // In steps of 8 MB: a call per chunk would be a system call per 256 KB for nothing.

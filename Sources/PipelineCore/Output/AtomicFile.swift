@@ -49,8 +49,7 @@ public final class AtomicFile {
 
     /// Appends bytes.
     public func write(_ bytes: [UInt8]) throws {
-        guard !bytes.isEmpty else { return }
-        try file.append(bytes)
+        try bytes.withUnsafeBytes { try write($0) }
     }
 
     /// Appends bytes read in place (part of a larger buffer, a string's storage).
