@@ -104,3 +104,36 @@ header() {
 size_mb() {
   python3 -c "import os,sys; print(os.path.getsize(sys.argv[1])/1e6)" "$1"
 }
+
+# The whole product's mix (issue 11): POSTINGS postings of RSS, Indeed XML and JSON Lines in
+# $WORK/feeds (30% duplicates, 10% misspelled titles), made once per work folder; sets F.
+generate_mix() {
+  F=$WORK/feeds
+  if [ ! -f "$F/truth.jsonl" ]; then
+    # genfeeds counts unique jobs; duplicates (30%) and near-miss siblings (5%) come on top.
+    jobs=$(python3 -c "print(int($POSTINGS / 1.35))")
+    echo "generating about $POSTINGS postings ($jobs jobs) in $F ..."
+    python3 "$GENFEEDS" --count "$jobs" --formats rss,indeed,jsonl --dup-rate 0.3 --misspell-rate 0.1 --seed 5 --out "$F" >/dev/null
+  fi
+}
+
+# $WORK/pipeline.yaml: every source through normalize, enrich and dedupe into the Indeed XML,
+# JSON-LD and JSON Lines sinks, its state and feeds in $WORK.
+write_mix_pipeline() {
+  cat > "$WORK/pipeline.yaml" <<YAML
+version: 1
+name: bench-run
+sources:
+  rss: { type: rss, path: $F/rss.xml }
+  indeed: { type: indeed, path: $F/indeed.xml }
+  jsonl: { type: jsonl, path: $F/postings.jsonl }
+stages:
+  - type: normalize
+  - type: enrich
+  - type: dedupe
+sinks:
+  indeed: { type: indeed-xml, path: out/indeed.xml, publisher: Bench }
+  google: { type: jsonld, path: out/jobs.jsonld }
+  lines: { type: jsonl, path: out/postings.jsonl }
+YAML
+}

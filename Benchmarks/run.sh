@@ -22,34 +22,12 @@ source "$(dirname "$0")/lib.sh"
 need xmllint libxml2-utils
 build_release
 
-F=$WORK/feeds
-if [ ! -f "$F/truth.jsonl" ]; then
-  # genfeeds counts unique jobs; duplicates (30%) and near-miss siblings (5%) come on top.
-  jobs=$(python3 -c "print(int($POSTINGS / 1.35))")
-  echo "generating about $POSTINGS postings ($jobs jobs) in $F ..."
-  python3 "$GENFEEDS" --count "$jobs" --formats rss,indeed,jsonl --dup-rate 0.3 --misspell-rate 0.1 --seed 5 --out "$F" >/dev/null
-fi
+generate_mix
 if [ ! -x "$WORK/venv/bin/python" ]; then
   echo "installing lxml into $WORK/venv ..."
   python3 -m venv "$WORK/venv" && "$WORK/venv/bin/pip" install -q lxml
 fi
-
-cat > "$WORK/pipeline.yaml" <<YAML
-version: 1
-name: bench-run
-sources:
-  rss: { type: rss, path: $F/rss.xml }
-  indeed: { type: indeed, path: $F/indeed.xml }
-  jsonl: { type: jsonl, path: $F/postings.jsonl }
-stages:
-  - type: normalize
-  - type: enrich
-  - type: dedupe
-sinks:
-  indeed: { type: indeed-xml, path: out/indeed.xml, publisher: Bench }
-  google: { type: jsonld, path: out/jobs.jsonld }
-  lines: { type: jsonl, path: out/postings.jsonl }
-YAML
+write_mix_pipeline
 
 mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
 xml_mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml")
