@@ -9,11 +9,11 @@
 #
 # Why not wall time: on the virtual machines this project is measured on, identical 250k first
 # runs took 14.7 to 20.8 s within an hour, and a change worth a tenth of a run (records without
-# description_text) looked like nothing in two pairs; its samples per phase agreed within a few
-# percent from run to run. The first round warms the machine and is printed but worth
-# discarding. IDLE seconds pass before each run: memory a run freed goes back to the host after
-# a while, and a run that starts on it pays for fresh pages (see RESULTS.md, "Input pages let go
-# of behind the reader").
+# description_text) looked like nothing in two pairs, where its samples per phase showed it in
+# each; sample counts of identical runs still varied by 2-13%, so take several rounds. The first
+# round warms the machine and is printed but worth discarding. IDLE seconds pass before each
+# run: memory a run freed goes back to the host after a while, and a run that starts on it pays
+# for fresh pages (see RESULTS.md, "Input pages let go of behind the reader").
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BINARY [BINARY ...]" >&2; exit 2; }
 POSTINGS=${POSTINGS:-250000}
