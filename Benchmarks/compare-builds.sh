@@ -23,14 +23,17 @@ FREQUENCY=${FREQUENCY:-499}
 WORK=${WORK:-$(mktemp -d /tmp/syndicate-bench-compare.XXXXXX)}
 source "$(dirname "$0")/lib.sh"
 need perf linux-perf
+# Absolute paths: each run starts in the work folder, where its state and feeds go.
+binaries=()
 for binary in "$@"; do
   [ -x "$binary" ] || { echo "$binary: not an executable" >&2; exit 2; }
+  binaries+=("$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")")
 done
 generate_mix
 write_mix_pipeline
 
 for round in $(seq 1 "$ROUNDS"); do
-  for binary in "$@"; do
+  for binary in "${binaries[@]}"; do
     rm -rf "$WORK/.syndicate" "$WORK/out"
     sleep "$IDLE"
     sync

@@ -3,9 +3,9 @@
 
 Prints one line: the samples in all, the core-seconds of the sources' phase (while the
 normalize stage runs) and of the rest of the run, and how many samples have each marker below
-in their call chain. Used by Benchmarks/compare-builds.sh; on this project's
-machines, identical 250k runs' sample counts varied by 2-13% where their wall times varied by
-up to 40%: steadier, not steady, so take several rounds.
+in their call chain. Used by Benchmarks/compare-builds.sh; on this project's machines,
+identical 250k runs' sample counts varied by 2-13% where their wall times varied by up to 40%:
+steadier, not steady, so take several rounds.
 
 The markers are fragments of Swift symbol names: a rename in the code needs one here too.
 
