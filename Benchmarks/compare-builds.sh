@@ -8,7 +8,7 @@
 #   POSTINGS=100000 ROUNDS=2 IDLE=10 Benchmarks/compare-builds.sh a b
 #
 # Why not wall time: on the virtual machines this project is measured on, identical 250k first
-# runs took 14.7 to 20.8 s within an hour, and a change worth 6-10% of a run (records without
+# runs took 14.7 to 20.8 s within an hour, and a change worth 6-10% of such a run (records without
 # description_text) looked like nothing in two pairs, where its samples per phase showed it in
 # each; sample counts of identical runs still varied by 2-13%, so take several rounds. The first
 # round warms the machine and is printed but worth discarding. IDLE seconds pass before each
