@@ -36,8 +36,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for binary in "${binaries[@]}"; do
     rm -rf "$WORK/.syndicate" "$WORK/out"
     sleep "$IDLE"
-    sync
-    cat "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl" >/dev/null
+    settle_mix
     start=$(date +%s.%N)
     (cd "$WORK" && perf record -q -F "$FREQUENCY" -g -o "$WORK/perf.data" "$binary" run "$WORK/pipeline.yaml" >"$WORK/run.log" 2>&1) \
       || { tail -5 "$WORK/run.log" >&2; exit 1; }

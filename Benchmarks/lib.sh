@@ -117,6 +117,14 @@ generate_mix() {
   fi
 }
 
+# Each measured command starts with the feeds in the page cache and no earlier run's writes
+# pending: on a small machine, a run's gigabytes of state and feeds otherwise push the inputs
+# out of the cache, and the next command (xmllint and lxml last of all) reads them from disk.
+settle_mix() {
+  sync
+  cat "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl" >/dev/null
+}
+
 # $WORK/pipeline.yaml: every source through normalize, enrich and dedupe into the Indeed XML,
 # JSON-LD and JSON Lines sinks, its state and feeds in $WORK.
 write_mix_pipeline() {

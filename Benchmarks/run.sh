@@ -31,29 +31,22 @@ write_mix_pipeline
 
 mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
 xml_mb=$(python3 -c "import os,sys; print(sum(os.path.getsize(p) for p in sys.argv[1:]) / 1e6)" "$F/rss.xml" "$F/indeed.xml")
-# Each measured command starts with the feeds in the page cache and no earlier run's writes
-# pending: on a small machine, a run's gigabytes of state and feeds otherwise push the inputs
-# out of the cache, and the next command (xmllint and lxml last of all) reads them from disk.
-settle() {
-  sync
-  cat "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl" >/dev/null
-}
 rm -rf "$WORK/.syndicate" "$WORK/out"
-settle
+settle_mix
 read -r first_wall first_cpu first_rss < <(measure_full "$BIN" run --report "$WORK/first.json" "$WORK/pipeline.yaml")
 read -r first_sys first_written < <(measured_io)
-settle
+settle_mix
 read -r second_wall second_cpu second_rss < <(measure_full "$BIN" run --report "$WORK/second.json" "$WORK/pipeline.yaml")
 read -r second_sys second_written < <(measured_io)
-settle
+settle_mix
 # The same again with --reread: every source parsed, every posting compared with its stored
 # hash, every feed written (what a run costs when the feed files are rewritten unchanged).
 read -r reread_wall reread_cpu reread_rss < <(measure_full "$BIN" run --reread --report "$WORK/reread.json" "$WORK/pipeline.yaml")
 read -r reread_sys reread_written < <(measured_io)
-settle
+settle_mix
 read -r lint_rss_wall _ _ < <(measure_full xmllint --stream --noout "$F/rss.xml")
 read -r lint_indeed_wall _ _ < <(measure_full xmllint --stream --noout "$F/indeed.xml")
-settle
+settle_mix
 read -r lxml_wall lxml_cpu lxml_rss < <(measure_full "$WORK/venv/bin/python" "$ROOT/Benchmarks/lxml_baseline.py" "$WORK/lxml.jsonl" "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl")
 read -r lxml_sys lxml_written < <(measured_io)
 
