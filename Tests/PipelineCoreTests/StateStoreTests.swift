@@ -293,6 +293,55 @@ struct StateStoreTests {
         #expect(companies.allSatisfy { id, company in company == "Company \(id.dropFirst(2))" })
     }
 
+    @Test("a merge of the same versions again keeps its record; a changed version or preference is merged anew", arguments: StoreBackend.available)
+    func mergeOfSameVersions(backend: StoreBackend) async throws {
+        var d = StoreDriver(store: try await backend.make())
+        let a = StoreDriver.posting("1", source: "a")
+        var b = StoreDriver.posting("1", source: "b")
+        b.company = "Acme"
+        b.validThrough = RFC3339.parse("2030-01-01T00:00:00Z")
+        let request = MergeRequest(survivor: "a-1", absorbed: ["b-1"])
+        /// How many merges the store kept as they were (SQLite keeps them; PostgreSQL merges again).
+        func kept() -> Int? { (d.store as? SQLiteStateStore)?.keptMerges.withLock { $0 } }
+        func stored() async throws -> [JobPosting] {
+            var postings: [JobPosting] = []
+            try await d.store.forEachActive(pipeline: "jobs") { postings.append($0.stored.posting) }
+            return postings
+        }
+
+        try await d.run(["a": [a], "b": [b]], merges: [request])
+        let first = try await stored()
+        #expect(first.map(\.company) == ["Acme"])
+
+        // The feeds read again with nothing new: the same record, counted unchanged.
+        let again = try await d.run(["a": [a], "b": [b]], merges: [request])
+        #expect(again.active == ["a-1"])
+        #expect(again.counts["a"]?.unchanged == 1)
+        #expect(again.counts["a"]?.updated == 0)
+        #expect(try await stored() == first)
+        if backend == .sqlite { #expect(kept() == 1) }
+
+        // An absorbed posting changed: merged again, with its new value.
+        b.company = "Beta"
+        let changed = try await d.run(["a": [a], "b": [b]], merges: [request])
+        #expect(changed.counts["a"]?.updated == 1)
+        #expect(try await stored().map(\.company) == ["Beta"])
+        if backend == .sqlite { #expect(kept() == 1) }
+        try await d.run(["a": [a], "b": [b]], merges: [request])
+        if backend == .sqlite { #expect(kept() == 2) }
+
+        // The same versions under another preference: merged again.
+        var a2 = a
+        a2.company = "Alpha"
+        try await d.run(["a": [a2], "b": [b]], merges: [request])
+        #expect(try await stored().map(\.company) == ["Alpha"])
+        let preferred = try await d.run(["a": [a2], "b": [b]], merges: [MergeRequest(survivor: "a-1", absorbed: ["b-1"], prefer: ["b"])])
+        #expect(preferred.counts["a"]?.updated == 1)
+        #expect(try await stored().map(\.company) == ["Beta"])
+        if backend == .sqlite { #expect(kept() == 2) }
+        #expect(try await stored().first?.validThrough == RFC3339.parse("2030-01-01T00:00:00Z"))
+    }
+
     @Test("an earlier posting its unchanged source did not stage again is merged from its stored record", arguments: StoreBackend.available)
     func mergeFromStoredRecord(backend: StoreBackend) async throws {
         var d = StoreDriver(store: try await backend.make())

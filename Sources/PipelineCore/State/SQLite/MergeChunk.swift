@@ -13,10 +13,11 @@ extension SQLiteStateStore {
         // `resolved` is written by it before `done` is signalled. The connection's thread
         // touches either only after waiting for `done`.
 
-        /// A staged version: its row and its record's bytes.
+        /// A staged version: its row, its record's bytes and their hash.
         struct Version: Sendable {
             let row: Int64
             let json: [UInt8]
+            let hash: [UInt8]
         }
 
         /// An earlier run's active version: its source, and its record's bytes when the id has
@@ -36,6 +37,9 @@ extension SQLiteStateStore {
             let count: Int
             /// The merged posting, encoded; nil if it has no id.
             let merged: Stager.Prepared?
+            /// What it was merged from (`MergeInputs.key`), to keep beside it; nil for a merge
+            /// that read an earlier posting.
+            let inputs: [UInt8]?
         }
 
         /// Every id the requests name (see `merge` for why).
@@ -112,7 +116,14 @@ extension SQLiteStateStore {
                     }
                 })
             guard let outcome else { return nil }
-            return Resolved(replaced: outcome.replaced.map(\.handle), leaving: outcome.leaving, count: outcome.count, merged: Stager.Prepared(outcome.merged))
+            // Kept only when every posting merged was staged in this run: an absorbed posting
+            // with an active earlier version leaves the active set, which a merge made again
+            // must do again.
+            let inputs = outcome.leaving.isEmpty
+                ? MergeInputs.key(request, hashes: { id in (staged[id] ?? []).map(\.hash) }) : nil
+            return Resolved(
+                replaced: outcome.replaced.map(\.handle), leaving: outcome.leaving, count: outcome.count,
+                merged: Stager.Prepared(outcome.merged), inputs: inputs)
         }
     }
 }

@@ -49,6 +49,18 @@ extension SQLiteStateStore {
                 datePosted = posting.datePosted.map(RFC3339.format)
                 group = SQLiteStateStore.spoolGroup(posting.datePosted)
             }
+
+            /// A record the store already holds, known by its hash: staged only through
+            /// `stageKept`, which never spools it (hence no JSON).
+            init(kept id: String, source: String, hash: [UInt8], validThrough: String?, datePosted: String?) {
+                self.id = id
+                self.source = source
+                json = []
+                self.hash = hash
+                self.validThrough = validThrough
+                self.datePosted = datePosted
+                group = 0
+            }
         }
 
         /// Stages one posting; a posting without an id is skipped (sources always give one).
@@ -67,19 +79,33 @@ extension SQLiteStateStore {
 
         /// Stages a prepared posting.
         func stage(_ posting: Prepared) throws {
-            var change = Change.new
-            var number: Int64?
+            let (change, number) = try lookUp(posting)
+            try insert(posting, change: change, record: number)
+        }
+
+        /// Stages a posting whose record the store holds under the posting's hash, as `stage`
+        /// would have staged it (unchanged or returning, keeping its record); false, staging
+        /// nothing, when the store holds another record for it or none.
+        func stageKept(_ posting: Prepared) throws -> Bool {
+            let (change, number) = try lookUp(posting)
+            guard let number else { return false }
+            try insert(posting, change: change, record: number)
+            return true
+        }
+
+        /// What the store holds of `posting`: the change, and the record it keeps if unchanged.
+        private func lookUp(_ posting: Prepared) throws -> (Change, Int64?) {
+            guard !fresh else { return (.new, nil) }
+            defer { known.reset() }
             known.bind(1, pipeline)
             known.bind(2, posting.id)
-            if !fresh, try known.step() {
-                if known.column(0, equals: posting.hash), !known.isNull(1) {
-                    number = known.int(1)
-                    change = (known.int(2) == 1 && known.int(3) == 0) ? .unchanged : .returning
-                } else {
-                    change = .changed
-                }
-            }
-            known.reset()
+            guard try known.step() else { return (.new, nil) }
+            guard known.column(0, equals: posting.hash), !known.isNull(1) else { return (.changed, nil) }
+            return ((known.int(2) == 1 && known.int(3) == 0) ? .unchanged : .returning, known.int(1))
+        }
+
+        /// Inserts the staged row, spooling the record unless the posting keeps `record`.
+        private func insert(_ posting: Prepared, change: Change, record number: Int64?) throws {
             staged.bind(1, posting.id)
             staged.bind(2, posting.source)
             staged.bind(3, blob: posting.hash)

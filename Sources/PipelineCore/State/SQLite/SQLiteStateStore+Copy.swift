@@ -59,7 +59,7 @@ extension SQLiteStateStore {
                 try db.execute(sql: "ROLLBACK")
                 throw StateCopy.occupied(pipeline, url?.path ?? "the state")
             }
-            for table in ["records", "postings", "sources", "runs", "open_runs"] {
+            for table in ["records", "postings", "merge_inputs", "sources", "runs", "open_runs"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE pipeline = ?", arguments: [pipeline])
             }
         }

@@ -2,6 +2,16 @@ import Foundation
 import GRDB
 
 extension SQLiteStateStore {
+    /// A staged row as the merge reads it before deciding whether to read its record.
+    struct StagedRow {
+        let row: Int64
+        /// The record's number, or where in the spool it is when `size` is set.
+        let record: Int64
+        let size: Int64?
+        let source: String
+        let hash: [UInt8]
+    }
+
     public func forEachActive(pipeline: String, where wanted: (String, Date) throws -> Bool, _ visit: (EarlierPosting) throws -> Void) async throws {
         try access { db in
             // In record-number order, so that the records are read front to back; each is read
@@ -41,11 +51,15 @@ extension SQLiteStateStore {
             try Self.indexStaged(db)
             let fresh = isFresh(pipeline)
             let stager = try Stager(db, pipeline: pipeline, fresh: fresh, spool: spool)
-            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, size, source FROM staged WHERE id = ? ORDER BY rowid")
+            let stagedRows = try RawStatement(db, sql: "SELECT rowid, record, size, source, hash FROM staged WHERE id = ? ORDER BY rowid")
             let records = try RecordReader(db)
             let activeRow = try RawStatement(db, sql: "SELECT record, source FROM postings WHERE pipeline = ? AND id = ? AND active = 1 AND record IS NOT NULL")
             let deleteStaged = try RawStatement(db, sql: "DELETE FROM staged WHERE rowid = ?")
             let mergedAway = try RawStatement(db, sql: "INSERT OR IGNORE INTO merged_away (id) VALUES (?)")
+            let keptInputs = try RawStatement(db, sql: "SELECT inputs, hash, valid_through, date_posted FROM merge_inputs WHERE pipeline = ? AND id = ?")
+            let keepInputs = try RawStatement(db, sql: """
+                INSERT OR REPLACE INTO merge_inputs (pipeline, id, inputs, hash, valid_through, date_posted) VALUES (?, ?, ?, ?, ?, ?)
+                """)
 
             /// Every version the requests may read: each id's staged versions in the order they
             /// were staged, but those of failed sources (a replaced version's record, if spooled,
@@ -63,16 +77,24 @@ extension SQLiteStateStore {
                 return (staged, earlier)
             }
             func versions(of id: String) throws -> [MergeChunk.Version] {
+                try rows(of: id).map { row in
+                    let json = try row.size.map { try spool.read(at: row.record, count: Int($0)) } ?? records.bytes(row.record)
+                    return MergeChunk.Version(row: row.row, json: json, hash: row.hash)
+                }
+            }
+            /// An id's staged rows, but those of failed sources, without their records.
+            func rows(of id: String) throws -> [StagedRow] {
                 defer { stagedRows.reset() }
                 stagedRows.bind(1, id)
-                var versions: [MergeChunk.Version] = []
+                var rows: [StagedRow] = []
                 while try stagedRows.step() {
-                    guard !failedSources.contains(stagedRows.text(3)) else { continue }
-                    let record = stagedRows.int(1)
-                    let json = stagedRows.isNull(2) ? try records.bytes(record) : try spool.read(at: record, count: Int(stagedRows.int(2)))
-                    versions.append(MergeChunk.Version(row: stagedRows.int(0), json: json))
+                    let source = stagedRows.text(3)
+                    guard !failedSources.contains(source) else { continue }
+                    rows.append(StagedRow(
+                        row: stagedRows.int(0), record: stagedRows.int(1), size: stagedRows.isNull(2) ? nil : stagedRows.int(2),
+                        source: source, hash: stagedRows.bytes(4)))
                 }
-                return versions
+                return rows
             }
             // An earlier version's record is read only for an id with no staged version: the only
             // one `MergeResolver` reads (a posting this run staged again is merged as staged).
@@ -88,11 +110,48 @@ extension SQLiteStateStore {
             // Rows to delete, gathered and deleted in ascending order at the end: one pass along
             // the B-tree instead of a page lookup per row.
             var stagedGone: [Int64] = []
+            // What each merge was made from, written in the survivors' order at the end (in the
+            // order merges come, each landed on its own page of the table's B-tree).
+            var madeFrom: [(id: String, inputs: [UInt8], hash: [UInt8], validThrough: String?, datePosted: String?)] = []
+            /// Stages `request`'s survivor as it is, without merging, when the store holds the
+            /// merge of the very versions staged now (see `MergeInputs`); false when it does not.
+            func keepMerged(_ request: MergeRequest) throws -> Bool {
+                var staged: [String: [StagedRow]] = [:]
+                for id in [request.survivor] + request.absorbed where staged[id] == nil {
+                    staged[id] = try rows(of: id)
+                    // An absorbed posting active from an earlier run leaves the active set:
+                    // only a merge does that.
+                    if id != request.survivor, try active(id, readingRecord: false) != nil { return false }
+                }
+                guard let key = MergeInputs.key(request, hashes: { id in (staged[id] ?? []).map(\.hash) }),
+                      let survivor = staged[request.survivor]?.first else { return false }
+                defer { keptInputs.reset() }
+                keptInputs.bind(1, pipeline)
+                keptInputs.bind(2, request.survivor)
+                guard try keptInputs.step(), keptInputs.column(0, equals: key) else { return false }
+                let kept = Stager.Prepared(
+                    kept: request.survivor, source: survivor.source, hash: keptInputs.bytes(1),
+                    validThrough: keptInputs.isNull(2) ? nil : keptInputs.text(2),
+                    datePosted: keptInputs.isNull(3) ? nil : keptInputs.text(3))
+                // Only while the survivor's record is still that merge's (a run since may have
+                // changed it, or expired it with its record).
+                guard try stager.stageKept(kept) else { return false }
+                let rows = staged.values.flatMap { $0.map(\.row) }
+                stagedGone += rows
+                merged += rows.count - 1
+                keptMerges.withLock { $0 += 1 }
+                return true
+            }
             func write(_ chunk: MergeChunk) throws {
                 let outcomes = try chunk.wait()
                 for case let outcome? in outcomes {
                     stagedGone += outcome.replaced
-                    if let posting = outcome.merged { try stager.stage(posting) }
+                    if let posting = outcome.merged {
+                        try stager.stage(posting)
+                        if let inputs = outcome.inputs {
+                            madeFrom.append((posting.id, inputs, posting.hash, posting.validThrough, posting.datePosted))
+                        }
+                    }
                     for id in outcome.leaving {
                         mergedAway.bind(1, id)
                         try mergedAway.execute()
@@ -122,6 +181,13 @@ extension SQLiteStateStore {
             }
             for request in requests {
                 let ids = Set([request.survivor] + request.absorbed)
+                // A run that staged the same versions as the one before keeps what their merge
+                // made then (a first run has nothing kept). Not for ids a pending part names:
+                // those must see what it stages first.
+                if !fresh, partIDs.isDisjoint(with: ids), resolving?.ids.isDisjoint(with: ids) ?? true,
+                   try keepMerged(request) {
+                    continue
+                }
                 if part.count >= Self.mergeChunk || !partIDs.isDisjoint(with: ids) {
                     try hand(over: part, ids: partIDs)
                     part.removeAll(keepingCapacity: true)
@@ -132,6 +198,16 @@ extension SQLiteStateStore {
             }
             if !part.isEmpty { try hand(over: part, ids: partIDs) }
             if let chunk = resolving { try write(chunk) }
+            madeFrom.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+            for made in madeFrom {
+                keepInputs.bind(1, pipeline)
+                keepInputs.bind(2, made.id)
+                keepInputs.bind(3, blob: made.inputs)
+                keepInputs.bind(4, blob: made.hash)
+                keepInputs.bind(5, made.validThrough)
+                keepInputs.bind(6, made.datePosted)
+                try keepInputs.execute()
+            }
             for rowid in stagedGone.sorted() {
                 deleteStaged.bind(1, rowid)
                 try deleteStaged.execute()

@@ -21,6 +21,9 @@ public final class SQLiteStateStore: StateStore {
     private let freshPipelines = Mutex<Set<String>>([])
     /// The open run's spooled records (see `RecordSpool`); nil outside a run.
     private let openSpool = Mutex<RecordSpool?>(nil)
+    /// How many merges this store kept as they were instead of making them again (see
+    /// `MergeInputs`), over its lifetime: what tests read to tell the two apart.
+    let keptMerges = Mutex(0)
 
     /// Drops the open run's spool (its file goes with it).
     func closeSpool() {
@@ -232,6 +235,21 @@ public final class SQLiteStateStore: StateStore {
         migrator.registerMigration("v4: sinks remember their last feed") { db in
             // A feed whose pipeline and active set are unchanged is left as it is.
             try db.execute(sql: "CREATE TABLE sinks (pipeline TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (pipeline, name))")
+        }
+        migrator.registerMigration("v5: merges remember what they were made from") { db in
+            // A run that stages the same versions of a job again keeps the merged record it has
+            // (see `MergeInputs`). One row per survivor id, replaced by each merge of it.
+            try db.execute(sql: """
+                CREATE TABLE merge_inputs (
+                    pipeline TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    inputs BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    valid_through TEXT,
+                    date_posted TEXT,
+                    PRIMARY KEY (pipeline, id)
+                ) WITHOUT ROWID
+                """)
         }
         return migrator
     }
@@ -523,6 +541,7 @@ public final class SQLiteStateStore: StateStore {
             let purge = "pipeline = ? AND active = 0 AND expired_at < ?"
             let arguments: StatementArguments = [p, RFC3339.format(cutoff)]
             try db.execute(sql: "DELETE FROM records WHERE n IN (SELECT record FROM postings WHERE \(purge) AND record IS NOT NULL)", arguments: arguments)
+            try db.execute(sql: "DELETE FROM merge_inputs WHERE (pipeline, id) IN (SELECT pipeline, id FROM postings WHERE \(purge))", arguments: arguments)
             try db.execute(sql: "DELETE FROM postings WHERE \(purge)", arguments: arguments)
         }
         // The run is no longer open; what the sources that did not complete staged was never
