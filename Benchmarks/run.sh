@@ -6,10 +6,11 @@
 # the same feeds (a cron job's steady state: unchanged files are not read, unchanged feeds not
 # written), a third time with the feed files rewritten as they were (`touch`: a feed downloaded
 # again with nothing new, so every file is parsed and every posting compared with its stored
-# hash, but no feed is written), and a fourth with --reread (the same, and every feed written). For each run it prints postings/s, MB/s, wall, CPU and system
-# seconds, peak RSS and MB written (/usr/bin/time -v); beside them, in the same run, xmllint --stream
-# over the XML inputs and a Python lxml iterparse baseline that only parses and writes JSON lines
-# (installed with pip into a virtual environment in the work folder), as ratios.
+# hash, but no feed is written), and a fourth with --reread (the same, and every feed written).
+# For each run it prints postings/s, MB/s, wall, CPU and system seconds, peak RSS and MB written
+# (/usr/bin/time -v); beside them, in the same run, xmllint --stream over the XML inputs and a
+# Python lxml iterparse baseline that only parses and writes JSON lines (installed with pip into
+# a virtual environment in the work folder), as ratios.
 #
 #   Benchmarks/run.sh                       # 1,000,000 postings
 #   POSTINGS=250000 Benchmarks/run.sh       # smaller

@@ -116,6 +116,13 @@ extension SQLiteStateStore {
             /// Stages `request`'s survivor as it is, without merging, when the store holds the
             /// merge of the very versions staged now (see `MergeInputs`); false when it does not.
             func keepMerged(_ request: MergeRequest) throws -> Bool {
+                // What the survivor's last merge was made from, first: a request with none (a
+                // new job, a store from before merges were kept) costs this one lookup, not
+                // the others twice (the merge that follows makes them again).
+                defer { keptInputs.reset() }
+                keptInputs.bind(1, pipeline)
+                keptInputs.bind(2, request.survivor)
+                guard try keptInputs.step() else { return false }
                 var staged: [String: [StagedRow]] = [:]
                 for id in [request.survivor] + request.absorbed where staged[id] == nil {
                     staged[id] = try rows(of: id)
@@ -124,11 +131,7 @@ extension SQLiteStateStore {
                     if id != request.survivor, try active(id, readingRecord: false) != nil { return false }
                 }
                 guard let key = MergeInputs.key(request, hashes: { id in (staged[id] ?? []).map(\.hash) }),
-                      let survivor = staged[request.survivor]?.first else { return false }
-                defer { keptInputs.reset() }
-                keptInputs.bind(1, pipeline)
-                keptInputs.bind(2, request.survivor)
-                guard try keptInputs.step(), keptInputs.column(0, equals: key) else { return false }
+                      let survivor = staged[request.survivor]?.first, keptInputs.column(0, equals: key) else { return false }
                 let kept = Stager.Prepared(
                     kept: request.survivor, source: survivor.source, hash: keptInputs.bytes(1),
                     validThrough: keptInputs.isNull(2) ? nil : keptInputs.text(2),
