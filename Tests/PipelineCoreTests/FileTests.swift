@@ -24,6 +24,36 @@ struct FileTests {
         #expect(!FileManager.default.fileExists(atPath: file.temporary.path))
     }
 
+    @Test("a file's validator describes its bytes only once it was read to the end, and as they were read")
+    func readingValidator() async throws {
+        let dir = try Self.temporaryDirectory()
+        let path = dir.appendingPathComponent("feed.jsonl")
+        let bytes = (0..<70_001).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        try Data(bytes).write(to: path)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: path.path)
+        var stream = try FileByteStream(url: path, display: "feed.jsonl", chunkSize: 4096)
+        let identity = try #require(stream.validator)
+        let whole = try stream.content()
+        #expect(whole.bytes == bytes.count)
+        _ = try await stream.next()
+        // Stopped early: the identity alone, as before content was kept.
+        #expect(stream.reading.validator == identity)
+        while try await stream.next() != nil {}
+        let validator = try #require(stream.reading.validator)
+        #expect(validator == FileReading.text(identity: identity, content: whole))
+        let parsed = FileReading.parse(validator)
+        #expect(parsed.identity == identity[...])
+        #expect(parsed.content == whole)
+        // A validator stored by an earlier release has no content.
+        #expect(FileReading.parse(identity).content == nil)
+        #expect(FileReading.parse(identity).identity == identity[...])
+        // Another byte, anywhere, is another content.
+        var changed = bytes
+        changed[40_000] ^= 1
+        try Data(changed).write(to: path)
+        #expect(try FileByteStream(url: path, display: "feed.jsonl", chunkSize: 4096).content() != whole)
+    }
+
     @Test("a discarded file leaves the target untouched and no temporary behind")
     func discard() throws {
         let dir = try Self.temporaryDirectory()

@@ -4,7 +4,8 @@ import Plugins
 import Testing
 
 /// A file source unchanged since its last success is not read again (as an HTTP source answered
-/// 304): same file, same size, same modification time, and the pipeline file as it was.
+/// 304): same file, same size, same modification time, and the pipeline file as it was; nor is
+/// it parsed again when it was rewritten with the same bytes.
 @Suite("Sources unchanged since the last run")
 struct UnchangedSourcesTests {
     static let pipeline = """
@@ -42,24 +43,78 @@ struct UnchangedSourcesTests {
         #expect(try scratch.read("out.jsonl") == published)
     }
 
-    @Test("a rewritten file is read again, whatever its content; so is one changed seconds ago")
+    /// The validator the store kept for the source `feed` after the last run.
+    static func storedValidator(_ scratch: Scratch, _ pipeline: String = pipeline) async throws -> String? {
+        let store = try await StateLocation(pipeline: scratch.load(pipeline), override: nil).open(dryRun: true)
+        return try await store.sourceStates(pipeline: "t")["feed"]?.etag
+    }
+
+    @Test("a file rewritten with the same bytes is not parsed again; other bytes, even as many, are")
     func rewritten() async throws {
         let scratch = try Scratch()
         try Self.writeFeed(scratch, RunnerTests.feed)
         _ = try await scratch.run(Self.pipeline)
-        // The same bytes, another modification time.
+        let published = try scratch.read("out.jsonl")
+        // The same bytes, another modification time (a feed downloaded again, nothing new).
         try Self.writeFeed(scratch, RunnerTests.feed, age: 1800)
-        let again = try await scratch.run(Self.pipeline)
-        #expect(again.sources.map(\.status) == ["ok"])
-        #expect(again.sources.first?.unchanged == 3)
+        let same = try await scratch.run(Self.pipeline)
+        #expect(same.exitCode == ExitStatus.ok)
+        #expect(same.sources.map(\.status) == ["not-modified"])
+        #expect(same.sources.first?.sent == 0)
+        #expect(same.active == 3)
+        #expect(try scratch.read("out.jsonl") == published)
+        // Kept under the file's new identity: the next run skips it on its `stat` alone.
+        let identity = try #require(FileValidator.of(path: scratch.url.appendingPathComponent("feed.jsonl").path))
+        #expect(try await Self.storedValidator(scratch)?.hasPrefix(identity + " content:") == true)
+
+        // Other bytes of the same size: hashed, found different, read.
+        let edited = RunnerTests.feed.replacingOccurrences(of: "QA Engineer", with: "QA Engineex")
+        #expect(edited.utf8.count == RunnerTests.feed.utf8.count)
+        try Self.writeFeed(scratch, edited, age: 900)
+        let changed = try await scratch.run(Self.pipeline)
+        #expect(changed.sources.map(\.status) == ["ok"])
+        #expect(changed.sources.first?.updated == 1)
+        #expect(changed.sources.first?.unchanged == 2)
+    }
+
+    @Test("a file changed seconds ago is read, and read again next time even if untouched")
+    func recent() async throws {
+        let scratch = try Scratch()
+        try Self.writeFeed(scratch, RunnerTests.feed)
+        _ = try await scratch.run(Self.pipeline)
         // Changed just now: no validator is kept, so the next run reads it even if untouched.
         let lines = RunnerTests.feed.split(separator: "\n").dropLast().joined(separator: "\n")
         try Self.writeFeed(scratch, lines, age: 0)
         let recent = try await scratch.run(Self.pipeline)
         #expect(recent.sources.first?.expired == 1)
+        #expect(try await Self.storedValidator(scratch) == nil)
         let untouched = try await scratch.run(Self.pipeline)
         #expect(untouched.sources.map(\.status) == ["ok"])
         #expect(untouched.active == 2)
+    }
+
+    @Test("an XML feed rewritten as it was is not parsed again either")
+    func rewrittenXML() async throws {
+        let scratch = try Scratch()
+        let rss = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>Jobs</title>
+            <item><title>Back-End Developer</title><link>https://example.com/jobs/1</link><guid>1</guid></item>
+            <item><title>Data Engineer</title><link>https://example.com/jobs/2</link><guid>2</guid></item>
+            </channel></rss>
+            """
+        let pipeline = Self.pipeline.replacingOccurrences(of: "{ type: jsonl, path: feed.jsonl }", with: "{ type: rss, path: feed.xml }")
+        func write(age: TimeInterval) throws {
+            let url = try scratch.write("feed.xml", rss)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: url.path)
+        }
+        try write(age: 3600)
+        let first = try await scratch.run(pipeline)
+        #expect(first.sources.first?.new == 2)
+        try write(age: 1800)
+        let again = try await scratch.run(pipeline)
+        #expect(again.sources.map(\.status) == ["not-modified"])
+        #expect(again.active == 2)
     }
 
     @Test("an edited pipeline file, a changed variable it uses, or reread: every source is read in full")

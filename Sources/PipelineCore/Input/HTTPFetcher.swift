@@ -19,6 +19,8 @@ public enum HTTPFetcher {
         /// The response's validators, for the next run's conditional request.
         public var etag: String?
         public var lastModified: String?
+        /// For a file, what is learnt of it as it is read: its validator once read to the end.
+        public var reading: FileReading?
 
         /// A stream with no validators.
         public init(stream: any ByteStream, etag: String? = nil, lastModified: String? = nil) {

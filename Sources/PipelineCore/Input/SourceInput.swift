@@ -42,12 +42,23 @@ public enum SourceInput: Sendable, Hashable {
 }
 
 extension SourceInput {
-    /// An opened file, unless it is the one the last success read.
+    /// An opened file, unless it is the one the last success read, or has the same bytes.
     static func conditional(_ stream: FileByteStream, _ validators: SourceState?) throws -> HTTPFetcher.Fetched {
-        if let validator = stream.validator, validators?.etag == validator {
-            throw HTTPFetcher.NotModified(etag: validator, lastModified: nil)
+        if let identity = stream.validator, let stored = validators?.etag {
+            let last = FileReading.parse(stored)
+            if last.identity == identity {
+                throw HTTPFetcher.NotModified(etag: stored, lastModified: nil)
+            }
+            // Rewritten since: hashed first if it may hold the same bytes (same size), and
+            // skipped if it does, now known by its new identity.
+            if let content = last.content, content.bytes == stream.size, try stream.content() == content {
+                stream.giveBackPages()
+                throw HTTPFetcher.NotModified(etag: FileReading.text(identity: identity, content: content), lastModified: nil)
+            }
         }
-        return HTTPFetcher.Fetched(stream: stream, etag: stream.validator)
+        var fetched = HTTPFetcher.Fetched(stream: stream, etag: stream.validator)
+        fetched.reading = stream.reading
+        return fetched
     }
 }
 
@@ -66,9 +77,13 @@ public struct FileByteStream: ByteStream {
     /// How far the file has been read, and up to where its pages have been given back.
     private var offset = 0
     private var dropped = 0
+    /// What this stream learns of the file as it reads it, for the next run's validator.
+    public let reading: FileReading
     /// The opened file's `FileValidator`, taken from the open descriptor so that it describes
     /// what is read even if the path is replaced meanwhile.
-    public let validator: String?
+    public var validator: String? { reading.identity }
+    /// The file's size when it was opened.
+    public let size: Int
     /// How long ago a file must have last changed to be given a validator.
     static let settledSeconds = 2
 
@@ -89,7 +104,9 @@ public struct FileByteStream: ByteStream {
         // A file modified in the last seconds may still be being written, within one tick of
         // the file system's clock and at the same size: like git's "racily clean" entries, it
         // gets no validator, and the next run reads it in full.
-        validator = FileValidator.of(descriptor: handle.fileDescriptor, settled: Self.settledSeconds)
+        reading = FileReading(identity: FileValidator.of(descriptor: handle.fileDescriptor, settled: Self.settledSeconds))
+        var info = stat()
+        size = fstat(handle.fileDescriptor, &info) == 0 ? Int(info.st_size) : -1
     }
 
     public mutating func next() async throws -> [UInt8]? {
@@ -120,10 +137,40 @@ public struct FileByteStream: ByteStream {
         dropBehind(final: chunk.isEmpty)
         guard !chunk.isEmpty else {
             finished = true
+            reading.end()
             try? handle.close()
             return nil
         }
+        reading.add(chunk)
         return chunk
+    }
+
+    /// The whole file's bytes as a validator describes them, read with `pread` so that the
+    /// stream still starts at the beginning. Its pages stay in memory: if the bytes differ, the
+    /// file is parsed next, from them.
+    func content() throws -> FileReading.Content {
+        let descriptor = handle.fileDescriptor
+        var digest = ContentHash.Stream()
+        var count = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(count)) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SourceError("\(display): read failed: \(String(cString: strerror(errno)))")
+            }
+            buffer.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            count += n
+        }
+        return FileReading.Content(bytes: count, digest: digest.finish().hex)
+    }
+
+    /// Tells the kernel that none of the file's pages will be read again (see `dropBehind`).
+    func giveBackPages() {
+        #if os(Linux)
+        _ = posix_fadvise(handle.fileDescriptor, 0, 0, POSIX_FADV_DONTNEED)
+        #endif
     }
 
     /// Tells the kernel the pages already read will not be read again, so that it frees them

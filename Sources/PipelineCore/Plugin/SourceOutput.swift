@@ -18,9 +18,15 @@ public final class SourceOutput {
     public let input: SourceInput?
     /// The validators the store kept from the last fetch.
     let validators: SourceState?
-    /// The validators of this run's response, for the next run.
-    public private(set) var etag: String?
+    /// The validators of this run's response, for the next run: an HTTP response's ETag, or
+    /// a file's validator (its content's too once it has been read to the end).
+    public var etag: String? {
+        guard let reading else { return fetchedETag }
+        return reading.validator
+    }
     public private(set) var lastModified: String?
+    private var fetchedETag: String?
+    private var reading: FileReading?
     /// Postings passed on.
     public private(set) var emitted = 0
     /// Postings rejected.
@@ -51,7 +57,8 @@ public final class SourceOutput {
     public func openInput() async throws -> (SourceInput, any ByteStream) {
         guard let input else { throw SourceError("source '\(sourceName)' has no path: or url:") }
         let fetched = try await input.open(validators: validators)
-        etag = fetched.etag
+        fetchedETag = fetched.etag
+        reading = fetched.reading
         lastModified = fetched.lastModified
         return (input, fetched.stream)
     }

@@ -61,16 +61,3 @@ struct PostgresStager {
             """)
     }
 }
-
-extension ContentHash {
-    /// The 32 hexadecimal digits, as the PostgreSQL store keeps them.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 32)
-        for (i, byte) in bytes.enumerated() {
-            out[2 * i] = digits[Int(byte >> 4)]
-            out[2 * i + 1] = digits[Int(byte & 0xF)]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

@@ -1,0 +1,73 @@
+/// What a `path:` source keeps of the file its last success read, and what it learns of the file
+/// it reads now: the file's identity (`FileValidator`) and, once it has been read to the end,
+/// how many bytes it had and a digest of them (`ContentHash.Stream`), kept as one text
+/// (`file:dev-inode-size-mtime content:bytes:digest`).
+///
+/// The identity alone lets a run skip a file nobody touched. The digest lets it skip a file
+/// rewritten with the same bytes: a feed that cron downloads again every hour with nothing new
+/// has a new modification time each time, and parsing it again would find every posting
+/// unchanged at the cost of a first run's parse (a million postings: 55 s, against about 1 s to
+/// hash the files). A file rewritten with other bytes of the same size is hashed and then read.
+///
+/// ```swift
+/// let reading = FileReading(identity: FileValidator.of(descriptor: fd, settled: 2))
+/// reading.add(chunk)  // as each chunk is read
+/// reading.end()       // at the end of the file
+/// reading.validator   // what the next run compares with
+/// ```
+public final class FileReading {
+    /// The file's identity when it was opened; nil for a file changed in the last seconds,
+    /// which keeps no validator at all (it may still be being written).
+    public let identity: String?
+    private var digest = ContentHash.Stream()
+    private var count = 0
+    private var complete = false
+
+    /// A reading of the file with `identity`, nothing read yet.
+    public init(identity: String?) {
+        self.identity = identity
+    }
+
+    /// Adds a chunk read from the file, in order.
+    func add(_ chunk: [UInt8]) {
+        // A file without an identity keeps no validator: hashing it would be for nothing.
+        guard identity != nil else { return }
+        digest.add(chunk)
+        count += chunk.count
+    }
+
+    /// Marks the file read to its end: only then does the digest describe the whole file.
+    func end() {
+        complete = true
+    }
+
+    /// The validator the next run compares with: the identity, and the content's once the file
+    /// was read to the end (a source that stops early keeps the identity only).
+    public var validator: String? {
+        guard let identity else { return nil }
+        guard complete else { return identity }
+        return Self.text(identity: identity, content: Content(bytes: count, digest: digest.finish().hex))
+    }
+
+    /// The bytes of a file as a validator describes them.
+    struct Content: Equatable {
+        /// How many there were.
+        var bytes: Int
+        /// Their `ContentHash.Stream` digest, in hexadecimal.
+        var digest: String
+    }
+
+    /// A stored validator's parts: the identity, and the content if the file was read whole.
+    static func parse(_ text: String) -> (identity: Substring, content: Content?) {
+        guard let marker = text.range(of: " content:") else { return (text[...], nil) }
+        let identity = text[..<marker.lowerBound]
+        let parts = text[marker.upperBound...].split(separator: ":")
+        guard parts.count == 2, let bytes = Int(parts[0]) else { return (identity, nil) }
+        return (identity, Content(bytes: bytes, digest: String(parts[1])))
+    }
+
+    /// The validator of a file with `identity` whose bytes are `content`.
+    static func text(identity: String, content: Content) -> String {
+        "\(identity) content:\(content.bytes):\(content.digest)"
+    }
+}
