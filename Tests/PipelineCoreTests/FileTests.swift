@@ -40,18 +40,51 @@ struct FileTests {
         #expect(stream.reading.validator == identity)
         while try await stream.next() != nil {}
         let validator = try #require(stream.reading.validator)
-        #expect(validator == FileReading.text(identity: identity, content: whole))
-        let parsed = FileReading.parse(validator)
+        #expect(validator == ContentValidator.text(identity: identity, content: whole))
+        let parsed = ContentValidator.parse(validator)
         #expect(parsed.identity == identity[...])
         #expect(parsed.content == whole)
         // A validator stored by an earlier release has no content.
-        #expect(FileReading.parse(identity).content == nil)
-        #expect(FileReading.parse(identity).identity == identity[...])
+        #expect(ContentValidator.parse(identity).content == nil)
+        #expect(ContentValidator.parse(identity).identity == identity[...])
         // Another byte, anywhere, is another content.
         var changed = bytes
         changed[40_000] ^= 1
         try Data(changed).write(to: path)
         #expect(try FileByteStream(url: path, display: "feed.jsonl", chunkSize: 4096).content() != whole)
+    }
+
+    @Test("a body without validators is kept in a file without a name, and compared by its bytes")
+    func downloadedBody() async throws {
+        let dir = try Self.temporaryDirectory()
+        let parts: [[UInt8]] = [Array("{\"a\":1}\n".utf8), Array(repeating: 0x20, count: 100_003), Array("{\"b\":2}\n".utf8)]
+        let fetched = try await DownloadedBody.download(HTTPFetcher.Fetched(stream: Chunks(chunks: parts)), display: "https://example.com/feed", validators: nil, directory: dir)
+        // Unlinked as soon as the stream had it open.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        let validator = try #require(fetched.etag)
+        #expect(ContentValidator.isContentOnly(validator))
+        #expect(ContentValidator.parse(validator).content?.bytes == parts.joined().count)
+        var stream = fetched.stream
+        var read: [UInt8] = []
+        while let chunk = try await stream.next() { read += chunk }
+        #expect(read == Array(parts.joined()))
+
+        // The same bytes, cut otherwise: not modified, and nothing left behind.
+        let whole = [Array(parts.joined())]
+        await #expect(throws: HTTPFetcher.NotModified.self) {
+            _ = try await DownloadedBody.download(HTTPFetcher.Fetched(stream: Chunks(chunks: whole)), display: "feed", validators: SourceState(etag: validator), directory: dir)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        // One byte more: another body. A server's own ETag is never taken for a content.
+        let longer = try await DownloadedBody.download(HTTPFetcher.Fetched(stream: Chunks(chunks: whole + [[0x0A]])), display: "feed", validators: SourceState(etag: validator), directory: dir)
+        #expect(longer.etag != validator)
+        #expect(!ContentValidator.isContentOnly("\"v1\""))
+        #expect(ContentValidator.parse("\"v1\"").content == nil)
+        // A folder it cannot write to fails the source with what and where.
+        let missing = dir.appendingPathComponent("missing")
+        await #expect(throws: SourceError.self) {
+            _ = try await DownloadedBody.download(HTTPFetcher.Fetched(stream: Chunks(chunks: whole)), display: "feed", validators: nil, directory: missing)
+        }
     }
 
     @Test("a discarded file leaves the target untouched and no temporary behind")

@@ -45,6 +45,35 @@ struct HTTPSourceTests {
         #expect(server.requests[0].headers["user-agent"]?.hasPrefix("syndicate/") == true)
     }
 
+    @Test("a body without validators is compared by its bytes: the same body again is not parsed")
+    func sameBodyWithoutValidators() async throws {
+        let changed = Self.feed + Array(#"{"source_id":"3","title":"QA Engineer","date_posted":"2026-11-22T00:00:00Z"}"#.utf8) + [0x0A]
+        // No ETag, no Last-Modified: the same body twice, then another.
+        let server = try await TestHTTPServer.start { _, count in
+            .respond(status: 200, body: count < 2 ? Self.feed : changed)
+        }
+        defer { Task { await server.stop() } }
+        let scratch = try Scratch()
+        let text = Self.pipeline(url: "\(server.baseURL)/feed.jsonl")
+        let first = try await scratch.run(text)
+        #expect(first.sources.first?.new == 2)
+        let published = try scratch.read("out.jsonl")
+        let same = try await scratch.run(text)
+        #expect(same.exitCode == 0)
+        #expect(same.sources.first?.status == "not-modified")
+        #expect(same.sources.first?.sent == 0)
+        #expect(same.sources.first?.expired == 0)
+        #expect(try scratch.read("out.jsonl") == published)
+        // The digest is ours, not the server's: it is never sent as an ETag.
+        #expect(server.requests.count == 2)
+        #expect(server.requests.allSatisfy { $0.headers["if-none-match"] == nil && $0.headers["if-modified-since"] == nil })
+        let other = try await scratch.run(text)
+        #expect(other.sources.first?.status == "ok")
+        #expect(other.sources.first?.new == 1)
+        #expect(other.sources.first?.unchanged == 2)
+        #expect(try scratch.jsonLines("out.jsonl").count == 3)
+    }
+
     @Test("a 503 then a 200 is retried and succeeds")
     func retries() async throws {
         let server = try await TestHTTPServer.start { _, count in

@@ -1,7 +1,7 @@
 /// What a `path:` source keeps of the file its last success read, and what it learns of the file
 /// it reads now: the file's identity (`FileValidator`) and, once it has been read to the end,
-/// how many bytes it had and a digest of them (`ContentHash.Stream`), kept as one text
-/// (`file:dev-inode-size-mtime content:bytes:digest`).
+/// how many bytes it had and a digest of them, kept as one text (`ContentValidator`:
+/// `file:dev-inode-size-mtime content:bytes:digest`).
 ///
 /// The identity alone lets a run skip a file nobody touched. The digest lets it skip a file
 /// rewritten with the same bytes: a feed that cron downloads again every hour with nothing new
@@ -46,28 +46,6 @@ public final class FileReading {
     public var validator: String? {
         guard let identity else { return nil }
         guard complete else { return identity }
-        return Self.text(identity: identity, content: Content(bytes: count, digest: digest.finish().hex))
-    }
-
-    /// The bytes of a file as a validator describes them.
-    struct Content: Equatable {
-        /// How many there were.
-        var bytes: Int
-        /// Their `ContentHash.Stream` digest, in hexadecimal.
-        var digest: String
-    }
-
-    /// A stored validator's parts: the identity, and the content if the file was read whole.
-    static func parse(_ text: String) -> (identity: Substring, content: Content?) {
-        guard let marker = text.range(of: " content:") else { return (text[...], nil) }
-        let identity = text[..<marker.lowerBound]
-        let parts = text[marker.upperBound...].split(separator: ":")
-        guard parts.count == 2, let bytes = Int(parts[0]) else { return (identity, nil) }
-        return (identity, Content(bytes: bytes, digest: String(parts[1])))
-    }
-
-    /// The validator of a file with `identity` whose bytes are `content`.
-    static func text(identity: String, content: Content) -> String {
-        "\(identity) content:\(content.bytes):\(content.digest)"
+        return ContentValidator.text(identity: identity, content: ContentValidator.Content(bytes: count, digest: digest.finish().hex))
     }
 }

@@ -64,7 +64,10 @@ public enum HTTPFetcher {
         for (name, value) in settings.headers.sorted(by: { $0.key < $1.key }) {
             request.headers.replaceOrAdd(name: name, value: value)
         }
-        if let etag = validators?.etag { request.headers.add(name: "If-None-Match", value: etag) }
+        // A body's content (`DownloadedBody`) is no ETag of the server's: compared here, not sent.
+        if let etag = validators?.etag, !ContentValidator.isContentOnly(etag) {
+            request.headers.add(name: "If-None-Match", value: etag)
+        }
         if let modified = validators?.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
 
         let where_ = url.absoluteString

@@ -27,7 +27,9 @@ public enum SourceInput: Sendable, Hashable {
     /// it arrives. `validators` make the request conditional; a 304 throws
     /// `HTTPFetcher.NotModified`. A file is conditional too: the same file with the same size
     /// and modification time as at the last success (`FileByteStream.validator`) is not read
-    /// again, and throws `NotModified` the same way.
+    /// again, nor one rewritten with the same bytes (`FileReading`), and throws `NotModified`
+    /// the same way; so does a body without validators that has the last one's bytes
+    /// (`DownloadedBody`).
     public func open(validators: SourceState? = nil, chunkSize: Int = 256 * 1024) async throws -> HTTPFetcher.Fetched {
         switch self {
         case .file(let url, let display):
@@ -36,7 +38,10 @@ public enum SourceInput: Sendable, Hashable {
             if url.isFileURL {
                 return try Self.conditional(FileByteStream(url: url, display: url.path, chunkSize: chunkSize), validators)
             }
-            return try await HTTPFetcher.fetch(url, settings: settings, validators: validators)
+            let fetched = try await HTTPFetcher.fetch(url, settings: settings, validators: validators)
+            // A server without validators sends the whole body every time: compared by its bytes.
+            guard fetched.etag == nil, fetched.lastModified == nil else { return fetched }
+            return try await DownloadedBody.download(fetched, display: url.absoluteString, validators: validators)
         }
     }
 }
@@ -45,7 +50,7 @@ extension SourceInput {
     /// An opened file, unless it is the one the last success read, or has the same bytes.
     static func conditional(_ stream: FileByteStream, _ validators: SourceState?) throws -> HTTPFetcher.Fetched {
         if let identity = stream.validator, let stored = validators?.etag {
-            let last = FileReading.parse(stored)
+            let last = ContentValidator.parse(stored)
             if last.identity == identity {
                 throw HTTPFetcher.NotModified(etag: stored, lastModified: nil)
             }
@@ -53,7 +58,7 @@ extension SourceInput {
             // skipped if it does, now known by its new identity.
             if let content = last.content, content.bytes == stream.size, try stream.content() == content {
                 stream.giveBackPages()
-                throw HTTPFetcher.NotModified(etag: FileReading.text(identity: identity, content: content), lastModified: nil)
+                throw HTTPFetcher.NotModified(etag: ContentValidator.text(identity: identity, content: content), lastModified: nil)
             }
         }
         var fetched = HTTPFetcher.Fetched(stream: stream, etag: stream.validator)
@@ -148,7 +153,7 @@ public struct FileByteStream: ByteStream {
     /// The whole file's bytes as a validator describes them, read with `pread` so that the
     /// stream still starts at the beginning. Its pages stay in memory: if the bytes differ, the
     /// file is parsed next, from them.
-    func content() throws -> FileReading.Content {
+    func content() throws -> ContentValidator.Content {
         let descriptor = handle.fileDescriptor
         var digest = ContentHash.Stream()
         var count = 0
@@ -163,7 +168,7 @@ public struct FileByteStream: ByteStream {
             buffer.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             count += n
         }
-        return FileReading.Content(bytes: count, digest: digest.finish().hex)
+        return ContentValidator.Content(bytes: count, digest: digest.finish().hex)
     }
 
     /// Tells the kernel that none of the file's pages will be read again (see `dropBehind`).
