@@ -6,8 +6,9 @@
 /// The identity alone lets a run skip a file nobody touched. The digest lets it skip a file
 /// rewritten with the same bytes: a feed that cron downloads again every hour with nothing new
 /// has a new modification time each time, and parsing it again would find every posting
-/// unchanged at the cost of a first run's parse (a million postings: 55 s, against about 1 s to
-/// hash the files). A file rewritten with other bytes of the same size is hashed and then read.
+/// unchanged at the cost of a first run's parse (a million postings: 55 s, against 1.7 s for a
+/// run that hashes the files instead). A file rewritten with other bytes of the same size is
+/// hashed and then read.
 ///
 /// ```swift
 /// let reading = FileReading(identity: FileValidator.of(descriptor: fd, settled: 2))
