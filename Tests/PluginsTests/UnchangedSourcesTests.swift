@@ -117,6 +117,43 @@ struct UnchangedSourcesTests {
         #expect(again.active == 2)
     }
 
+    @Test("a glob whose files are all as they were is not read again; a file changed, added or gone reads it all")
+    func glob() async throws {
+        let scratch = try Scratch()
+        let pipeline = Self.pipeline.replacingOccurrences(of: "{ type: jsonl, path: feed.jsonl }", with: #"{ type: jsonl, path: "drops/*.jsonl" }"#)
+        let lines = RunnerTests.feed.split(separator: "\n").map(String.init)
+        func drop(_ name: String, _ text: String, age: TimeInterval = 3600) throws {
+            let url = try scratch.write("drops/\(name)", text)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: url.path)
+        }
+        try drop("a.jsonl", lines[0])
+        try drop("b.jsonl", lines[1])
+        #expect(try await scratch.run(pipeline).sources.first?.new == 2)
+        let same = try await scratch.run(pipeline)
+        #expect(same.sources.map(\.status) == ["not-modified"])
+        #expect(same.active == 2)
+        // A file added: read, all of them.
+        try drop("c.jsonl", lines[2])
+        let added = try await scratch.run(pipeline)
+        #expect(added.sources.map(\.status) == ["ok"])
+        #expect(added.sources.first?.new == 1)
+        #expect(added.sources.first?.unchanged == 2)
+        #expect(try await scratch.run(pipeline).sources.map(\.status) == ["not-modified"])
+        // A file rewritten (another modification time): read.
+        try drop("a.jsonl", lines[0], age: 1800)
+        #expect(try await scratch.run(pipeline).sources.map(\.status) == ["ok"])
+        // A file gone: read, and its posting leaves.
+        try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("drops/b.jsonl"))
+        let gone = try await scratch.run(pipeline)
+        #expect(gone.sources.map(\.status) == ["ok"])
+        #expect(gone.sources.first?.expired == 1)
+        #expect(gone.active == 2)
+        // A file changed seconds ago: read, and read again next time.
+        try drop("c.jsonl", lines[2], age: 0)
+        #expect(try await scratch.run(pipeline).sources.map(\.status) == ["ok"])
+        #expect(try await scratch.run(pipeline).sources.map(\.status) == ["ok"])
+    }
+
     @Test("an edited pipeline file, a changed variable it uses, or reread: every source is read in full")
     func pipelineChanged() async throws {
         let scratch = try Scratch()

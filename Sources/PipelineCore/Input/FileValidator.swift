@@ -12,18 +12,35 @@ public enum FileValidator {
     public static func of(descriptor: Int32, settled: Int = 0) -> String? {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return nil }
+        return of(info, settled: settled)
+    }
+
+    /// The validator of the file at `path`, nil when there is none (or it changed less than
+    /// `settled` seconds ago).
+    public static func of(path: String, settled: Int = 0) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return of(info, settled: settled)
+    }
+
+    /// The validator of a set of files, such as a glob's matches: their paths and each one's
+    /// validator, as one digest (`files:` and 32 hex digits). Nil when one of them has none: a
+    /// file changed in the last `settled` seconds, or gone.
+    public static func of(paths: [String], settled: Int) -> String? {
+        var listing: [UInt8] = []
+        for path in paths {
+            guard let validator = of(path: path, settled: settled) else { return nil }
+            listing += Array(path.utf8) + [0] + Array(validator.utf8) + [0x0A]
+        }
+        return "files:\(paths.count):" + ContentHash(bytes: listing).hex
+    }
+
+    private static func of(_ info: stat, settled: Int) -> String? {
         if settled > 0 {
             var now = timespec()
             clock_gettime(CLOCK_REALTIME, &now)
             guard Int(now.tv_sec) - Int(info.st_mtim.tv_sec) >= settled else { return nil }
         }
-        return text(info)
-    }
-
-    /// The validator of the file at `path`, nil when there is none.
-    public static func of(path: String) -> String? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
         return text(info)
     }
 

@@ -65,11 +65,22 @@ public final class SourceOutput {
 
     /// Opens each document of the source in turn: one for a file or a URL, one per matching
     /// file, in name order, for a glob such as `drops/*.xml`. A glob that matches nothing is an
-    /// empty source, not a failure (a drop folder may be empty).
+    /// empty source, not a failure (a drop folder may be empty). A glob whose files are the ones
+    /// the last success read (the same paths, each the same file, size and modification time)
+    /// throws `HTTPFetcher.NotModified`, as a single file does.
     public func forEachDocument(_ body: (SourceInput, any ByteStream) async throws -> Void) async throws {
         guard let input else { throw SourceError("source '\(sourceName)' has no path: or url:") }
         if case .file(let url, let display) = input, Glob.isPattern(display) {
-            for match in try Glob.expand(url.path) {
+            let matches = try Glob.expand(url.path)
+            // Taken before any file is read: a file changed while the source reads it has
+            // another validator at the next run, which reads it again.
+            let listed = FileValidator.of(paths: matches, settled: FileByteStream.settledSeconds)
+            if let listed, validators?.etag == listed {
+                throw HTTPFetcher.NotModified(etag: listed, lastModified: nil)
+            }
+            fetchedETag = listed
+            reading = nil
+            for match in matches {
                 try Task.checkCancellation()
                 let shown = Glob.display(match, pattern: display, resolvedPattern: url.path)
                 let document = SourceInput.file(URL(fileURLWithPath: match), display: shown)
