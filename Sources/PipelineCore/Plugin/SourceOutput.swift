@@ -18,8 +18,9 @@ public final class SourceOutput {
     public let input: SourceInput?
     /// The validators the store kept from the last fetch.
     let validators: SourceState?
-    /// The validators of this run's response, for the next run: an HTTP response's ETag, or
-    /// a file's validator (its content's too once it has been read to the end).
+    /// The validators of this run's response, for the next run: an HTTP response's ETag (or a
+    /// body's content, for a server that gives none), a file's validator (its content's too once
+    /// it has been read to the end), or a glob's (its files').
     public var etag: String? {
         guard let reading else { return fetchedETag }
         return reading.validator
