@@ -82,9 +82,11 @@ struct FileTests {
         #expect(ContentValidator.parse("\"v1\"").content == nil)
         // A folder it cannot write to fails the source with what and where.
         let missing = dir.appendingPathComponent("missing")
-        await #expect(throws: SourceError.self) {
+        let failure = await #expect(throws: SourceError.self) {
             _ = try await DownloadedBody.download(HTTPFetcher.Fetched(stream: Chunks(chunks: whole)), display: "feed", validators: nil, directory: missing)
         }
+        #expect(failure?.message.hasPrefix("feed: cannot keep the body in \(missing.path)") == true)
+        #expect(failure?.message.hasSuffix("set TMPDIR to a writable folder") == true)
     }
 
     @Test("a discarded file leaves the target untouched and no temporary behind")

@@ -29,7 +29,8 @@ public enum DownloadedBody {
         let path = directory.appendingPathComponent("syndicate-body-\(UUID().uuidString)").path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw SourceError("\(display): cannot keep the body in \(directory.path) to compare it with the last one: \(String(cString: strerror(errno)))")
+            throw SourceError(
+                "\(display): cannot keep the body in \(directory.path) to compare it with the last one: \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
         }
         // Unlinked once the stream has it open (or on failure): the space is the open file's.
         defer { unlink(path) }
@@ -40,7 +41,7 @@ public enum DownloadedBody {
             while let chunk = try await body.next() {
                 digest.add(chunk)
                 count += chunk.count
-                try writeAll(chunk, to: descriptor, path: path, display: display)
+                try writeAll(chunk, to: descriptor, directory: directory.path, display: display)
             }
         }
         let content = ContentValidator.Content(bytes: count, digest: digest.finish().hex)
@@ -51,7 +52,7 @@ public enum DownloadedBody {
         return HTTPFetcher.Fetched(stream: try FileByteStream(url: URL(fileURLWithPath: path), display: display, chunkSize: 256 * 1024), etag: validator)
     }
 
-    private static func writeAll(_ chunk: [UInt8], to descriptor: Int32, path: String, display: String) throws {
+    private static func writeAll(_ chunk: [UInt8], to descriptor: Int32, directory: String, display: String) throws {
         try chunk.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -61,7 +62,8 @@ public enum DownloadedBody {
                 } else if n < 0, errno == EINTR {
                     continue
                 } else {
-                    throw SourceError("\(display): cannot keep the body in \(path): \(String(cString: strerror(errno)))")
+                    throw SourceError(
+                        "\(display): cannot keep the body in \(directory): \(String(cString: strerror(errno))); it needs as much free space as the body (at most max_bytes), or set TMPDIR elsewhere")
                 }
             }
         }
