@@ -45,6 +45,30 @@ struct HTTPSourceTests {
         #expect(server.requests[0].headers["user-agent"]?.hasPrefix("syndicate/") == true)
     }
 
+    @Test("a 200 with the strong ETag the last success stored is not read; a weak one is")
+    func sameStrongETag() async throws {
+        // Servers that ignore If-None-Match; a body large enough to be abandoned mid-stream.
+        let padding = Array(repeating: UInt8(ascii: "\n"), count: 2 << 20)
+        let strong = try await TestHTTPServer.start { _, _ in .respond(status: 200, headers: ["ETag": "\"v1\""], body: Self.feed + padding) }
+        let weak = try await TestHTTPServer.start { _, _ in .respond(status: 200, headers: ["ETag": "W/\"v1\""], body: Self.feed) }
+        defer { Task { await strong.stop(); await weak.stop() } }
+        let scratch = try Scratch()
+        let text = Self.pipeline(url: "\(strong.baseURL)/feed.jsonl")
+        #expect(try await scratch.run(text).sources.first?.new == 2)
+        let again = try await scratch.run(text)
+        #expect(again.exitCode == 0)
+        #expect(again.sources.first?.status == "not-modified")
+        #expect(again.active == 2)
+        #expect(strong.requests.last?.headers["if-none-match"] == "\"v1\"")
+
+        let other = try Scratch()
+        let weakText = Self.pipeline(url: "\(weak.baseURL)/feed.jsonl")
+        _ = try await other.run(weakText)
+        let read = try await other.run(weakText)
+        #expect(read.sources.first?.status == "ok")
+        #expect(read.sources.first?.unchanged == 2)
+    }
+
     @Test("a body without validators is compared by its bytes: the same body again is not parsed")
     func sameBodyWithoutValidators() async throws {
         let changed = Self.feed + Array(#"{"source_id":"3","title":"QA Engineer","date_posted":"2026-11-22T00:00:00Z"}"#.utf8) + [0x0A]

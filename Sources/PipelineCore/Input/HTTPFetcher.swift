@@ -109,6 +109,12 @@ public enum HTTPFetcher {
             if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > settings.maxBytes {
                 throw SourceError("\(where_): the body is \(length) bytes, more than max_bytes (\(settings.maxBytes))")
             }
+            // A server that ignores If-None-Match but names the body with the strong ETag the
+            // last success stored says it is the same body, as a 304 would: not read again.
+            // (A weak ETag, `W/"…"`, promises only an equivalent one.)
+            if let etag = response.headers.first(name: "ETag"), !etag.hasPrefix("W/"), etag == validators?.etag {
+                throw NotModified(etag: etag, lastModified: response.headers.first(name: "Last-Modified"))
+            }
             return Fetched(
                 stream: HTTPBodyStream(body: response.body, client: client, display: where_, maxBytes: settings.maxBytes),
                 etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"))
