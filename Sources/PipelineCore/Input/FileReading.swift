@@ -46,7 +46,13 @@ public final class FileReading {
     /// was read to the end (a source that stops early keeps the identity only).
     public var validator: String? {
         guard let identity else { return nil }
-        guard complete else { return identity }
-        return ContentValidator.text(identity: identity, content: ContentValidator.Content(bytes: count, digest: digest.finish().hex))
+        guard let content else { return identity }
+        return ContentValidator.text(identity: identity, content: content)
+    }
+
+    /// The file's bytes, once it was read to the end (and has an identity); nil before.
+    public var content: ContentValidator.Content? {
+        guard identity != nil, complete else { return nil }
+        return ContentValidator.Content(bytes: count, digest: digest.finish().hex)
     }
 }

@@ -22,12 +22,14 @@ public final class SourceOutput {
     /// body's content, for a server that gives none), a file's validator (its content's too once
     /// it has been read to the end), or a glob's (its files').
     public var etag: String? {
+        if let glob { return glob.validator }
         guard let reading else { return fetchedETag }
         return reading.validator
     }
     public private(set) var lastModified: String?
     private var fetchedETag: String?
     private var reading: FileReading?
+    private var glob: GlobReading?
     /// Postings passed on.
     public private(set) var emitted = 0
     /// Postings rejected.
@@ -67,25 +69,23 @@ public final class SourceOutput {
     /// Opens each document of the source in turn: one for a file or a URL, one per matching
     /// file, in name order, for a glob such as `drops/*.xml`. A glob that matches nothing is an
     /// empty source, not a failure (a drop folder may be empty). A glob whose files are the ones
-    /// the last success read (the same paths, each the same file, size and modification time)
-    /// throws `HTTPFetcher.NotModified`, as a single file does.
+    /// the last success read, or have the same bytes, throws `HTTPFetcher.NotModified`, as a
+    /// single file does (`GlobReading`).
     public func forEachDocument(_ body: (SourceInput, any ByteStream) async throws -> Void) async throws {
         guard let input else { throw SourceError("source '\(sourceName)' has no path: or url:") }
         if case .file(let url, let display) = input, Glob.isPattern(display) {
-            let matches = try Glob.expand(url.path)
-            // Taken before any file is read: a file changed while the source reads it has
-            // another validator at the next run, which reads it again.
-            let listed = FileValidator.of(paths: matches, settled: FileByteStream.settledSeconds)
-            if let listed, validators?.etag == listed {
-                throw HTTPFetcher.NotModified(etag: listed, lastModified: nil)
-            }
-            fetchedETag = listed
-            reading = nil
-            for match in matches {
+            // The files' identities are taken before any is read: a file changed while the
+            // source reads it has another identity at the next run, which reads it again.
+            let glob = GlobReading(matches: try Glob.expand(url.path))
+            try glob.skipIfUnchanged(since: validators?.etag)
+            self.glob = glob
+            for match in glob.matches {
                 try Task.checkCancellation()
                 let shown = Glob.display(match, pattern: display, resolvedPattern: url.path)
                 let document = SourceInput.file(URL(fileURLWithPath: match), display: shown)
-                try await body(document, try await document.open().stream)
+                let fetched = try await document.open()
+                glob.add(fetched.reading)
+                try await body(document, fetched.stream)
             }
             return
         }
