@@ -22,22 +22,7 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/rss.xml" -r 0-0 && break; sleep 0.1; done
 
-cat > "$WORK/http.yaml" <<YAML
-version: 1
-name: bench-http
-sources:
-  rss: { type: rss, url: "http://127.0.0.1:$PORT/rss.xml" }
-  indeed: { type: indeed, url: "http://127.0.0.1:$PORT/indeed.xml" }
-  jsonl: { type: jsonl, url: "http://127.0.0.1:$PORT/postings.jsonl" }
-stages:
-  - type: normalize
-  - type: enrich
-  - type: dedupe
-sinks:
-  indeed: { type: indeed-xml, path: out/indeed.xml, publisher: Bench }
-  google: { type: jsonld, path: out/jobs.jsonld }
-  lines: { type: jsonl, path: out/postings.jsonl }
-YAML
+write_mix_pipeline url "http://127.0.0.1:$PORT" "$WORK/http.yaml" bench-http
 rm -rf "$WORK/.syndicate" "$WORK/out"
 settle_mix
 read -r first_wall first_cpu first_rss < <(measure_full "$BIN" run --report "$WORK/http-first.json" "$WORK/http.yaml")

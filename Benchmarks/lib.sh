@@ -125,16 +125,19 @@ settle_mix() {
   cat "$F/rss.xml" "$F/indeed.xml" "$F/postings.jsonl" >/dev/null
 }
 
-# $WORK/pipeline.yaml: every source through normalize, enrich and dedupe into the Indeed XML,
-# JSON-LD and JSON Lines sinks, its state and feeds in $WORK.
+# write_mix_pipeline [KEY BASE FILE NAME]: every source through normalize, enrich and dedupe
+# into the Indeed XML, JSON-LD and JSON Lines sinks, its state and feeds in $WORK. The sources
+# read KEY: BASE/<feed> (path: $F by default; url: http://… for a server), the file is FILE
+# ($WORK/pipeline.yaml) and the pipeline is named NAME (bench-run).
 write_mix_pipeline() {
-  cat > "$WORK/pipeline.yaml" <<YAML
+  local key=${1:-path} base=${2:-$F} file=${3:-$WORK/pipeline.yaml} name=${4:-bench-run}
+  cat > "$file" <<YAML
 version: 1
-name: bench-run
+name: $name
 sources:
-  rss: { type: rss, path: $F/rss.xml }
-  indeed: { type: indeed, path: $F/indeed.xml }
-  jsonl: { type: jsonl, path: $F/postings.jsonl }
+  rss: { type: rss, $key: "$base/rss.xml" }
+  indeed: { type: indeed, $key: "$base/indeed.xml" }
+  jsonl: { type: jsonl, $key: "$base/postings.jsonl" }
 stages:
   - type: normalize
   - type: enrich

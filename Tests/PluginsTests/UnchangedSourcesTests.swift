@@ -143,7 +143,7 @@ struct UnchangedSourcesTests {
         // the files' identities alone.
         try drop("a.jsonl", lines[0], age: 1800)
         #expect(try await scratch.run(pipeline).sources.map(\.status) == ["not-modified"])
-        let identity = try #require(FileValidator.of(paths: ["a.jsonl", "b.jsonl", "c.jsonl"].map { scratch.url.appendingPathComponent("drops/\($0)").path }, settled: 0))
+        let identity = try #require(FileValidator.of(paths: ["a.jsonl", "b.jsonl", "c.jsonl"].map { scratch.url.appendingPathComponent("drops/\($0)").path }, settled: 0)?.validator)
         #expect(try await Self.storedValidator(scratch, pipeline)?.hasPrefix(identity + " content:") == true)
         // Rewritten with other bytes, as many: read.
         try drop("a.jsonl", lines[0].replacingOccurrences(of: "Back-End", with: "Back-Emd"), age: 900)

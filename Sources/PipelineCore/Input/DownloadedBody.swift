@@ -49,7 +49,7 @@ public enum DownloadedBody {
         if let stored = validators?.etag, ContentValidator.isContentOnly(stored), ContentValidator.parse(stored).content == content {
             throw HTTPFetcher.NotModified(etag: validator, lastModified: nil)
         }
-        return HTTPFetcher.Fetched(stream: try FileByteStream(url: URL(fileURLWithPath: path), display: display, chunkSize: 256 * 1024), etag: validator)
+        return HTTPFetcher.Fetched(stream: try FileByteStream(url: URL(fileURLWithPath: path), display: display, chunkSize: 256 * 1024, validated: false), etag: validator)
     }
 
     private static func writeAll(_ chunk: [UInt8], to descriptor: Int32, directory: String, display: String) throws {

@@ -24,18 +24,23 @@ public enum FileValidator {
     }
 
     /// The validator of a set of files, such as a glob's matches: their paths and each one's
-    /// validator, as one digest (`files:` and 32 hex digits). Nil when one of them has none: a
-    /// file changed in the last `settled` seconds, or gone.
-    public static func of(paths: [String], settled: Int) -> String? {
+    /// validator, as one digest (`files:` and 32 hex digits), and their sizes added up. Nil when
+    /// one of them has none: a file changed in the last `settled` seconds, or gone.
+    public static func of(paths: [String], settled: Int) -> (validator: String, bytes: Int)? {
         var listing: [UInt8] = []
+        var bytes = 0
         for path in paths {
-            guard let validator = of(path: path, settled: settled) else { return nil }
+            var info = stat()
+            guard stat(path, &info) == 0, let validator = of(info, settled: settled) else { return nil }
             listing += Array(path.utf8) + [0] + Array(validator.utf8) + [0x0A]
+            bytes += Int(info.st_size)
         }
-        return "files:\(paths.count):" + ContentHash(bytes: listing).hex
+        return ("files:\(paths.count):" + ContentHash(bytes: listing).hex, bytes)
     }
 
-    private static func of(_ info: stat, settled: Int) -> String? {
+    /// The validator of a file whose `stat` is `info`; nil when it changed less than `settled`
+    /// seconds ago.
+    static func of(_ info: stat, settled: Int) -> String? {
         if settled > 0 {
             var now = timespec()
             clock_gettime(CLOCK_REALTIME, &now)

@@ -21,12 +21,16 @@ final class GlobReading {
     /// Their names and identities, taken before any is read; nil when one has none (changed in
     /// the last seconds, or gone).
     let identity: String?
+    /// Their sizes added up, when they were taken.
+    private let bytes: Int
     private var readings: [FileReading] = []
 
     /// The glob's files as they are now.
     init(matches: [String]) {
         self.matches = matches
-        identity = FileValidator.of(paths: matches, settled: FileByteStream.settledSeconds)
+        let listed = FileValidator.of(paths: matches, settled: FileByteStream.settledSeconds)
+        identity = listed?.validator
+        bytes = listed?.bytes ?? -1
     }
 
     /// Throws `HTTPFetcher.NotModified` when the files are those `stored` describes: the same
@@ -37,7 +41,7 @@ final class GlobReading {
         if last.identity == identity {
             throw HTTPFetcher.NotModified(etag: stored, lastModified: nil)
         }
-        guard let content = last.content, matches.reduce(0, { $0 + Self.size(of: $1) }) == content.bytes else { return }
+        guard let content = last.content, bytes == content.bytes else { return }
         // One file open at a time: a folder of thousands must not run out of descriptors.
         var files: [(String, ContentValidator.Content)] = []
         for match in matches {
@@ -64,11 +68,6 @@ final class GlobReading {
 
     private static func stream(_ path: String) throws -> FileByteStream {
         try FileByteStream(url: URL(fileURLWithPath: path), display: path, chunkSize: 256 * 1024)
-    }
-
-    private static func size(of path: String) -> Int {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int(info.st_size) : -1
     }
 
     /// The files' contents as one: their bytes added up, and a digest of each name with its

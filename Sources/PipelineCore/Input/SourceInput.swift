@@ -92,8 +92,9 @@ public struct FileByteStream: ByteStream {
     /// How long ago a file must have last changed to be given a validator.
     static let settledSeconds = 2
 
-    /// Opens a file, or throws a source error naming it.
-    public init(url: URL, display: String, chunkSize: Int) throws {
+    /// Opens a file, or throws a source error naming it. A file read as `validated: false` (a
+    /// copy of its own, such as a downloaded body) is given no validator and is not hashed.
+    public init(url: URL, display: String, chunkSize: Int, validated: Bool = true) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw SourceError("\(display): file not found")
@@ -109,9 +110,10 @@ public struct FileByteStream: ByteStream {
         // A file modified in the last seconds may still be being written, within one tick of
         // the file system's clock and at the same size: like git's "racily clean" entries, it
         // gets no validator, and the next run reads it in full.
-        reading = FileReading(identity: FileValidator.of(descriptor: handle.fileDescriptor, settled: Self.settledSeconds))
         var info = stat()
-        size = fstat(handle.fileDescriptor, &info) == 0 ? Int(info.st_size) : -1
+        let opened = fstat(handle.fileDescriptor, &info) == 0
+        size = opened ? Int(info.st_size) : -1
+        reading = FileReading(identity: opened && validated ? FileValidator.of(info, settled: Self.settledSeconds) : nil)
     }
 
     public mutating func next() async throws -> [UInt8]? {
