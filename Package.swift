@@ -73,14 +73,16 @@ let package = Package(
             name: "syndicate",
             dependencies: ["SyndicateCLI", "Plugins"]
         ),
+        // The tests' scratch folders, removed when the test process exits.
+        .target(name: "TestScratch", path: "Tests/TestScratch"),
         .testTarget(
             name: "PipelineCoreTests",
-            dependencies: ["PipelineCore", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["PipelineCore", "TestScratch", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "PluginsTests",
             dependencies: [
-                "PipelineCore", "Plugins",
+                "PipelineCore", "Plugins", "TestScratch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["PipelineCore"]
+            dependencies: ["PipelineCore", "TestScratch"]
         ),
     ],
     swiftLanguageModes: [.v6]

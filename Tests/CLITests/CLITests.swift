@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestScratch
 
 /// Runs the built `syndicate` binary as cron would: no terminal, no input.
 struct CLI {
@@ -53,9 +54,7 @@ struct CLI {
     }
 
     static func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchDirectory.make("cli")
     }
 }
 

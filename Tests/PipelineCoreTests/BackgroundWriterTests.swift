@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import PipelineCore
+import TestScratch
 
 @Suite("Writing on a thread of its own")
 struct BackgroundWriterTests {
     @Test("every buffer lands, in order")
     func inOrder() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-bg-\(UUID().uuidString)")
+        let url = ScratchDirectory.path("bg")
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         let handle = try FileHandle(forWritingTo: url)
@@ -24,7 +25,7 @@ struct BackgroundWriterTests {
 
     @Test("a failed write is thrown by the next write or by drain, naming the file")
     func failure() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-bg-\(UUID().uuidString)")
+        let url = ScratchDirectory.path("bg")
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         // Opened for reading only: every write fails.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PipelineCore
+import TestScratch
 
 @Suite("Putting records in feed order through buckets")
 struct BucketReorderTests {
@@ -39,7 +40,7 @@ struct BucketReorderTests {
 
     @Test("a large active set is published in the same order through the buckets as directly")
     func storeOrder() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-reorder-\(UUID().uuidString)")
+        let dir = ScratchDirectory.path("reorder")
         let direct = try SQLiteStateStore(url: dir.appendingPathComponent("a.sqlite"), reorderThreshold: .max)
         let buckets = try SQLiteStateStore(url: dir.appendingPathComponent("b.sqlite"), reorderThreshold: 0)
         var postings: [JobPosting] = []
@@ -160,7 +161,7 @@ extension BucketReorderTests {
 
     /// A new store in a folder of its own, whose feed passes always go through the buckets.
     static func bucketStore() throws -> SQLiteStateStore {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-reorder-\(UUID().uuidString)")
+        let dir = ScratchDirectory.path("reorder")
         return try SQLiteStateStore(url: dir.appendingPathComponent("a.sqlite"), reorderThreshold: 0)
     }
 

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import PipelineCore
+import TestScratch
 
 @Suite("Writing a file in aligned blocks")
 struct DirectFileTests {
     static func path() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-direct-\(UUID().uuidString)").path
+        ScratchDirectory.path("direct").path
     }
 
     /// Appends of every size — within a block, across several, after a drain — and what lands.

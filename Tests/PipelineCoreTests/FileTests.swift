@@ -1,13 +1,12 @@
 import Foundation
 import Testing
 @testable import PipelineCore
+import TestScratch
 
 @Suite("Atomic files and line reading")
 struct FileTests {
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchDirectory.make("files")
     }
 
     @Test("a committed file replaces the target; until then the old one stays whole")

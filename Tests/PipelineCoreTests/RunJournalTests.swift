@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import PipelineCore
+import TestScratch
 
 /// A first run into an empty SQLite file is applied under a rollback journal (its pages written
 /// once, not into the WAL and again at the checkpoint); the file is back in WAL mode whatever
@@ -9,8 +10,7 @@ import Testing
 @Suite("The SQLite store's run journal")
 struct RunJournalTests {
     static func makeStore() throws -> (SQLiteStateStore, URL) {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("syndicate-journal-\(UUID().uuidString)").appendingPathComponent("state.sqlite")
+        let url = ScratchDirectory.path("journal").appendingPathComponent("state.sqlite")
         return (try SQLiteStateStore(url: url), url)
     }
 

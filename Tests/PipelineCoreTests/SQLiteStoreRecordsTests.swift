@@ -2,13 +2,14 @@ import Foundation
 import GRDB
 import Testing
 @testable import PipelineCore
+import TestScratch
 
 /// What the SQLite store keeps on disk: exactly one record per posting version still needed,
 /// whatever the runs did, and stores from before the current layout carried over.
 @Suite("The SQLite store's records")
 struct SQLiteStoreRecordsTests {
     static func makeStore() throws -> SQLiteStateStore {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-records-\(UUID().uuidString)")
+        let dir = ScratchDirectory.path("records")
         return try SQLiteStateStore(url: dir.appendingPathComponent("state.sqlite"))
     }
 
@@ -178,8 +179,7 @@ struct SQLiteStoreRecordsTests {
 
     @Test("a store written by the first layout is carried over with its postings")
     func migratesFirstLayout() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-v1-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ScratchDirectory.make("v1")
         let url = dir.appendingPathComponent("state.sqlite")
         do {
             let queue = try DatabaseQueue(path: url.path)

@@ -3,13 +3,14 @@ import Testing
 import PipelineCore
 #if canImport(Glibc)
 import Glibc
+import TestScratch
 #endif
 
 @Suite("Whole reads and writes of a file descriptor")
 struct WholeTransferTests {
     /// A new empty file, open for reading and writing, and its path (removed by the caller).
     static func scratchFile() throws -> (Int32, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("whole-\(UUID().uuidString)").path
+        let path = ScratchDirectory.path("whole").path
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         try #require(fd >= 0)
         return (fd, path)

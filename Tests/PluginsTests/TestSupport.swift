@@ -3,14 +3,14 @@ import Logging
 import PipelineCore
 import Plugins
 import Testing
+import TestScratch
 
 /// A scratch directory with a pipeline file and its feeds.
 struct Scratch {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        url = try ScratchDirectory.make("scratch")
     }
 
     @discardableResult
