@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PipelineCore
+import TestScratch
 
 /// The backends the store suite runs against; a new store joins by adding a case here.
 /// PostgreSQL joins when `SYNDICATE_TEST_POSTGRES` names a server (`.ci/run` starts one); without
@@ -20,7 +21,7 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible {
     func make() async throws -> any StateStore {
         switch self {
         case .sqlite:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-store-\(UUID().uuidString)")
+            let dir = ScratchDirectory.path("store")
             return try SQLiteStateStore(url: dir.appendingPathComponent("state.sqlite"))
         case .postgres:
             return try await TestPostgres.freshStore()
@@ -235,6 +236,26 @@ struct StateStoreTests {
         try await other.lock(pipeline: "other").release()
         await lock.release()
         try await other.lock(pipeline: "jobs").release()
+    }
+
+    @Test("a store in memory locks in the process, and leaves no lock file behind")
+    func memoryLocks() async throws {
+        let store = try SQLiteStateStore(url: nil)
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))
+        let lock = try await store.lock(pipeline: "jobs")
+        await #expect(throws: StateStoreError.self) { try await store.lock(pipeline: "jobs") }
+        try await store.lock(pipeline: "other").release()
+        await lock.release()
+        // Released once: the lock taken since is not freed by the first one's second release.
+        let again = try await store.lock(pipeline: "jobs")
+        await lock.release()
+        await #expect(throws: StateStoreError.self) { try await store.lock(pipeline: "jobs") }
+        await again.release()
+        // A lock dropped without release is free, as a lock file's is when its process ends.
+        do { _ = try await store.lock(pipeline: "dropped") }
+        try await store.lock(pipeline: "dropped").release()
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))
+        #expect(after.subtracting(before).filter { $0.hasSuffix(".lock") }.isEmpty)
     }
 
     @Test("a merge within a run keeps the survivor, with the other's fields and a reference to it", arguments: StoreBackend.available)

@@ -19,6 +19,8 @@ public final class SQLiteStateStore: StateStore {
     let reorderThreshold: Int
     /// Pipelines whose run began with no postings at all (a first run): see `Stager.fresh`.
     private let freshPipelines = Mutex<Set<String>>([])
+    /// The run locks of a store in memory (see `lock`).
+    private let memoryLocks = ProcessLocks()
     /// The open run's spooled records (see `RecordSpool`); nil outside a run.
     private let openSpool = Mutex<RecordSpool?>(nil)
     /// How many merges this store kept as they were instead of making them again (see
@@ -276,10 +278,10 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func lock(pipeline: String) async throws -> any RunLock {
+        // In memory, no other process can reach the store: its locks are its own.
+        guard let url else { return try memoryLocks.lock(pipeline: pipeline) }
         // One lock file per pipeline: pipelines that share a state file run independently.
-        let lockURL = (url ?? FileManager.default.temporaryDirectory.appendingPathComponent("syndicate-memory-\(ObjectIdentifier(self).hashValue)"))
-            .appendingPathExtension("\(pipeline).lock")
-        return try FileLock(url: lockURL, pipeline: pipeline)
+        return try FileLock(url: url.appendingPathExtension("\(pipeline).lock"), pipeline: pipeline)
     }
 
     public func sourceStates(pipeline: String) async throws -> [String: SourceState] {
