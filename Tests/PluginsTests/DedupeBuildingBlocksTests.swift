@@ -55,6 +55,37 @@ struct DedupeBuildingBlocksTests {
         #expect(SimHash(text: "").value == 0)
     }
 
+    @Test("SimHash's words are the text's runs of letters, digits and non-ASCII bytes, each hashed as it would be alone")
+    func simHashWords() {
+        // Texts of words and separators of every kind, at every length around the scan's
+        // boundaries: empty, a separator alone, words at the start and the end, runs of
+        // separators, multi-byte characters (part of words), capitals.
+        let pieces = ["a", "Go", "node", "C++", "x1", "été", "日本", "REACT", " ", "  ", ", ", ".", "-", "/", "\n", "\t", "&", "#"]
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["", " ", "a", "a ", " a", "ab cd", "ab  cd.", "é"]
+        for _ in 0..<500 {
+            texts.append((0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        func isWordByte(_ byte: UInt8) -> Bool {
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte >= 0x80
+        }
+        func hashes(_ text: String) -> [UInt64] {
+            Array(text.utf8).withUnsafeBufferPointer { SimHash.wordHashes($0) }
+        }
+        for text in texts {
+            let words = Array(text.utf8).split(whereSeparator: { !isWordByte($0) }).map { String(decoding: $0, as: UTF8.self) }
+            let found = hashes(text)
+            #expect(found.count == words.count, "\(text.debugDescription)")
+            #expect(found == words.map { hashes($0).first ?? 0 }, "\(text.debugDescription)")
+            // ASCII letters only: "été" and "ÉTÉ" are other bytes, and other words.
+            let capitals = String(decoding: text.utf8.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+            #expect(hashes(capitals) == found, "\(text.debugDescription)")
+        }
+        // Different words, different hashes.
+        let distinct = Set(["go", "og", "node", "nodes", "react", "reacts", "été", "ete", "a1", "1a", "kubernetes", "kubernetesx"])
+        #expect(Set(distinct.map { hashes($0).first }).count == distinct.count)
+    }
+
     @Test("a signature gives back the id it was made with, whatever its form, also from its store", arguments: [
         "00ab34cd56ef7890", "ffffffffffffffff", "0000000000000000", "00AB34CD56EF7890", "+0ab34cd56ef7890", "acme-42", "",
     ])
