@@ -50,6 +50,26 @@ public enum ContentValidator {
         return "\(identity) \(own)"
     }
 
+    /// Throws `HTTPFetcher.NotModified` when `stored` (the last success's validator) describes
+    /// the document known now as `identity`, of `bytes` bytes: the same identity (the stored
+    /// validator kept), or a rewritten document with the same bytes (its new identity kept with
+    /// them). `content` hashes the document, and is called only when the byte counts match;
+    /// `matched` runs before a match by bytes is thrown (to let go of what hashing read).
+    ///
+    /// What a file and a glob share: each decides here, from its own identity and content.
+    static func skipIfUnchanged(
+        _ stored: String?, identity: String?, bytes: Int, content: () throws -> Content, matched: () throws -> Void
+    ) throws {
+        guard let identity, let stored else { return }
+        let last = parse(stored)
+        if last.identity == identity {
+            throw HTTPFetcher.NotModified(etag: stored, lastModified: nil)
+        }
+        guard let known = last.content, known.bytes == bytes, try content() == known else { return }
+        try matched()
+        throw HTTPFetcher.NotModified(etag: text(identity: identity, content: known), lastModified: nil)
+    }
+
     /// Whether `text` describes a document by its bytes alone: it is no server's ETag, and must
     /// not be sent back as one.
     public static func isContentOnly(_ text: String) -> Bool {

@@ -36,20 +36,13 @@ final class GlobReading {
     /// Throws `HTTPFetcher.NotModified` when the files are those `stored` describes: the same
     /// files, or files with the same bytes (hashed only if their sizes add up to the same).
     func skipIfUnchanged(since stored: String?) throws {
-        guard let identity, let stored else { return }
-        let last = ContentValidator.parse(stored)
-        if last.identity == identity {
-            throw HTTPFetcher.NotModified(etag: stored, lastModified: nil)
-        }
-        guard let content = last.content, bytes == content.bytes else { return }
-        // One file open at a time: a folder of thousands must not run out of descriptors.
-        var files: [(String, ContentValidator.Content)] = []
-        for match in matches {
-            files.append((match, try Self.stream(match).content()))
-        }
-        guard Self.combined(files) == content else { return }
-        for match in matches { try Self.stream(match).giveBackPages() }
-        throw HTTPFetcher.NotModified(etag: ContentValidator.text(identity: identity, content: content), lastModified: nil)
+        try ContentValidator.skipIfUnchanged(
+            stored, identity: identity, bytes: bytes,
+            content: {
+                // One file open at a time: a folder of thousands must not run out of descriptors.
+                try Self.combined(matches.map { ($0, try Self.stream($0).content()) })
+            },
+            matched: { for match in matches { try Self.stream(match).giveBackPages() } })
     }
 
     /// Adds what is learnt of the next file as it is read.

@@ -49,18 +49,11 @@ public enum SourceInput: Sendable, Hashable {
 extension SourceInput {
     /// An opened file, unless it is the one the last success read, or has the same bytes.
     static func conditional(_ stream: FileByteStream, _ validators: SourceState?) throws -> HTTPFetcher.Fetched {
-        if let identity = stream.validator, let stored = validators?.etag {
-            let last = ContentValidator.parse(stored)
-            if last.identity == identity {
-                throw HTTPFetcher.NotModified(etag: stored, lastModified: nil)
-            }
-            // Rewritten since: hashed first if it may hold the same bytes (same size), and
-            // skipped if it does, now known by its new identity.
-            if let content = last.content, content.bytes == stream.size, try stream.content() == content {
-                stream.giveBackPages()
-                throw HTTPFetcher.NotModified(etag: ContentValidator.text(identity: identity, content: content), lastModified: nil)
-            }
-        }
+        // Rewritten since: hashed first if it may hold the same bytes (same size), and skipped
+        // if it does, now known by its new identity.
+        try ContentValidator.skipIfUnchanged(
+            validators?.etag, identity: stream.validator, bytes: stream.size,
+            content: { try stream.content() }, matched: { stream.giveBackPages() })
         var fetched = HTTPFetcher.Fetched(stream: stream, etag: stream.validator)
         fetched.reading = stream.reading
         return fetched
