@@ -20,6 +20,7 @@ struct RFC3339Tests {
         #expect(RFC3339.parse("2026-11-25T10:00").map(RFC3339.format) == "2026-11-25T10:00:00Z")
         #expect(RFC3339.parse("2026-11-25").map(RFC3339.format) == "2026-11-25T00:00:00Z")
         #expect(RFC3339.parse("2026-11-25T10:00:00.5Z")?.timeIntervalSince1970 == 1_795_600_800.5)
+        #expect(RFC3339.parse("  2026-11-25T10:00:00Z ").map(RFC3339.format) == "2026-11-25T10:00:00Z")
     }
 
     @Test("rejects what is not a date", arguments: ["", "yesterday", "2026-13-01", "2026-11-25T25:00:00Z", "2026-11-25T10:00:00 EST", "2026/11/25"])

@@ -88,6 +88,23 @@ struct RecordTests {
         let wrongBuilt = JobPosting(storedJSON: try JSONParser.parse(Array(wrongKinds.utf8)))
         #expect(StoredPosting(json: Array(wrongKinds.utf8)).posting == wrongBuilt)
         #expect(wrongBuilt.location == Location() && wrongBuilt.skills == nil && wrongBuilt.extra == nil)
+        // Enumerations and dates read from their bytes give what the built value gives:
+        // escaped, unknown, of the wrong kind, spaced, date-only and not dates at all.
+        let kinds = [
+            #"{"seniority": "s\u0065nior", "role_type": "backend_engineer", "employment_type": "FULL_TIME", "date_posted": " 2026-11-25 ", "valid_through": "2026-12-25T10:00:00-05:00"}"#,
+            #"{"seniority": "wizard", "role_type": 7, "employment_type": null, "date_posted": "yesterday", "valid_through": true}"#,
+            #"{"seniority": "", "role_type": "backend_engineer ", "employment_type": "full_time", "date_posted": "2026-11-25T10:00:00.5Z", "valid_through": "2026-13-01"}"#,
+        ]
+        for kind in kinds {
+            let built = JobPosting(storedJSON: try JSONParser.parse(Array(kind.utf8)))
+            #expect(StoredPosting(json: Array(kind.utf8)).posting == built)
+        }
+        let first = StoredPosting(json: Array(kinds[0].utf8)).posting
+        #expect(first.seniority == .senior && first.roleType == .backendEngineer && first.employmentType == .fullTime)
+        #expect(first.datePosted.map(RFC3339.format) == "2026-11-25T00:00:00Z" && first.validThrough.map(RFC3339.format) == "2026-12-25T15:00:00Z")
+        let third = StoredPosting(json: Array(kinds[2].utf8)).posting
+        #expect(third.seniority == nil && third.roleType == nil && third.employmentType == nil && third.validThrough == nil)
+        #expect(third.datePosted?.timeIntervalSince1970 == 1_795_600_800.5)
         // A damaged record reads as an empty posting, as before.
         #expect(StoredPosting(json: Array(#"{"id": "x", "title"#.utf8)).posting == JobPosting())
     }

@@ -150,6 +150,16 @@ public struct JSONParser {
     /// Reads an object from its `{` to past its `}`, handing each member's name to `body` with
     /// the parser at the member's value, which `body` must read.
     private mutating func readMembers(_ body: (Name, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        var none: Void = ()
+        try readMembers(into: &none) { (name: Name, parser: inout JSONParser, _: inout Void) throws(JSONSyntaxError) in
+            try body(name, &parser)
+        }
+    }
+
+    /// `readMembers`, with `context` lent to `body` at each member.
+    private mutating func readMembers<Context>(
+        into context: inout Context, _ body: (Name, inout JSONParser, inout Context) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
         index += 1
         skipWhitespace()
         if index < end, bytes[index] == UInt8(ascii: "}") {
@@ -168,7 +178,7 @@ public struct JSONParser {
             guard bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(text(of: name))\"") }
             index += 1
             skipWhitespace()
-            try body(name, &self)
+            try body(name, &self, &context)
             skipWhitespace()
             guard index < end else { throw error("unexpected end of document inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -347,6 +357,19 @@ extension JSONParser {
         try parser.readMembers(body)
     }
 
+    /// `forEachMember`, with `context` lent to `body` at each member: what the members are
+    /// read into, changed in place rather than through a closure's capture.
+    static func forEachMember<Context>(
+        of bytes: [UInt8], into context: inout Context, _ body: (Name, inout JSONParser, inout Context) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
+        var parser = JSONParser(bytes: bytes, from: 0, to: bytes.count)
+        parser.skipWhitespace()
+        guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "{") else {
+            throw parser.error("expected an object")
+        }
+        try parser.readMembers(into: &context, body)
+    }
+
     /// The value here, when it is an object, member by member as `forEachMember` reads a
     /// document; any other value is read and skipped, and the result is false.
     mutating func readObject(_ body: (Name, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Bool {
@@ -421,6 +444,24 @@ extension JSONParser {
     /// The value here, built.
     mutating func readValue() throws(JSONSyntaxError) -> JSONValue {
         try parseValue()
+    }
+
+    /// The value here as `readScalarText` would give it, lent to `body` as UTF-8 bytes: a
+    /// string without escapes straight from the document, without a string made of it (the
+    /// enumerations and dates of a stored record, read by the million, are only ever looked
+    /// up or parsed). Nil, without calling `body`, where `readScalarText` gives nil.
+    mutating func readScalarBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T?) throws(JSONSyntaxError) -> T? {
+        guard index < end else { throw error("unexpected end of document") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            let start = index + 1
+            let stop = plainRun(from: start)
+            if stop < end, bytes[stop] == UInt8(ascii: "\"") {
+                index = stop + 1
+                return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<stop])) }
+            }
+        }
+        guard var text = try readScalarText() else { return nil }
+        return text.withUTF8(body)
     }
 
     /// The value here as `JSONValue.scalarText` would give it, without building a string or

@@ -45,12 +45,18 @@ public enum RFC3339 {
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM`, `±HHMM` or no zone
     /// (read as UTC); a space may stand for the `T`. Returns nil for anything else.
     public static func parse(_ text: String) -> Date? {
-        var s = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// The same over UTF-8 bytes (a stored record's dates are parsed where they lie).
+    static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        var s = bytes[...]
         while let last = s.last, last == 0x20 { s.removeLast() }
-        var i = 0
-        while i < s.count, s[i] == 0x20 { i += 1 }
+        var i = s.startIndex
+        while i < s.endIndex, s[i] == 0x20 { i += 1 }
         func digits(_ n: Int) -> Int64? {
-            guard i + n <= s.count else { return nil }
+            guard i + n <= s.endIndex else { return nil }
             var v: Int64 = 0
             for k in i..<(i + n) {
                 let c = s[k]
@@ -61,7 +67,7 @@ public enum RFC3339 {
             return v
         }
         func expect(_ c: UInt8) -> Bool {
-            guard i < s.count, s[i] == c else { return false }
+            guard i < s.endIndex, s[i] == c else { return false }
             i += 1
             return true
         }
@@ -71,7 +77,7 @@ public enum RFC3339 {
         else { return nil }
         var seconds = days(fromCivil: year, month, day) * 86_400
         var fraction = 0.0
-        if i == s.count { return Date(timeIntervalSince1970: Double(seconds)) }
+        if i == s.endIndex { return Date(timeIntervalSince1970: Double(seconds)) }
         guard s[i] == UInt8(ascii: "T") || s[i] == UInt8(ascii: "t") || s[i] == 0x20 else { return nil }
         i += 1
         guard let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2),
@@ -81,11 +87,11 @@ public enum RFC3339 {
         if expect(UInt8(ascii: ":")) {
             guard let sec = digits(2), sec <= 60 else { return nil }
             second = sec
-            if i < s.count, s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: ",") {
+            if i < s.endIndex, s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: ",") {
                 i += 1
                 var scale = 0.1
                 let start = i
-                while i < s.count, s[i] >= 0x30, s[i] <= 0x39 {
+                while i < s.endIndex, s[i] >= 0x30, s[i] <= 0x39 {
                     fraction += Double(s[i] - 0x30) * scale
                     scale /= 10
                     i += 1
@@ -94,7 +100,7 @@ public enum RFC3339 {
             }
         }
         seconds += hour * 3600 + minute * 60 + second
-        if i < s.count {
+        if i < s.endIndex {
             let sign = s[i]
             if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
                 i += 1
@@ -110,7 +116,7 @@ public enum RFC3339 {
                 return nil
             }
         }
-        guard i == s.count else { return nil }
+        guard i == s.endIndex else { return nil }
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 

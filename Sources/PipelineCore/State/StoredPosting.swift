@@ -64,14 +64,17 @@ extension JobPosting {
     /// Reads the record's JSON bytes the same way, without building a value or a string for
     /// anything but the fields: the sinks and the merge decode every record of a run.
     init(storedBytes bytes: [UInt8]) throws(JSONSyntaxError) {
-        self.init()
+        // Built in a variable of its own, handed to each member inout, then moved into `self`:
+        // mutated through a closure's capture of `self`, the whole record was copied and
+        // destroyed again (a retain and a release of each of its strings).
+        var posting = JobPosting()
         // Members are named in the order `writeJSON` writes them, so the next name is nearly
         // always the one after the last: one comparison of bytes a member instead of a string
         // made of each name and a `switch` over two dozen (a fifth of decoding a record).
         let fields = Self.storedFields
         let names = Self.storedNames
         var next = 0
-        try JSONParser.forEachMember(of: bytes) { (name: JSONParser.Name, parser: inout JSONParser) throws(JSONSyntaxError) in
+        try JSONParser.forEachMember(of: bytes, into: &posting) { (name: JSONParser.Name, parser: inout JSONParser, posting: inout JobPosting) throws(JSONSyntaxError) in
             var index: Int?
             if next < names.count, parser.name(name, is: names[next]) {
                 index = next
@@ -83,8 +86,9 @@ extension JobPosting {
                 return
             }
             next = index + 1
-            try readStored(fields[index], &parser)
+            try posting.readStored(fields[index], &parser)
         }
+        self = posting
     }
 
     /// The record's members in the order `writeJSON` writes them (the specification's).
@@ -169,10 +173,25 @@ extension JobPosting {
                 pairs[key] = try parser.readScalarText()
             }
             if isObject { extra = pairs }
+        case .seniority:
+            seniority = try parser.readScalarBytes(Self.seniorities.value(of:))
+        case .roleType:
+            roleType = try parser.readScalarBytes(Self.roleTypes.value(of:))
+        case .employmentType:
+            employmentType = try parser.readScalarBytes(Self.employmentTypes.value(of:))
+        case .datePosted:
+            datePosted = try parser.readScalarBytes(RFC3339.parse(utf8:))
+        case .validThrough:
+            validThrough = try parser.readScalarBytes(RFC3339.parse(utf8:))
         default:
             takeStored(field, text: try parser.readScalarText(), member: .null)
         }
     }
+
+    /// The enumerations a stored record holds, looked up from their bytes (see `RawValueBytes`).
+    private static let seniorities = RawValueBytes(Seniority.self)
+    private static let roleTypes = RawValueBytes(RoleType.self)
+    private static let employmentTypes = RawValueBytes(EmploymentType.self)
 
     /// The nested members' names, in the order `readStored` numbers them.
     private enum Nested {
