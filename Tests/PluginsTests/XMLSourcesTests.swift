@@ -388,9 +388,9 @@ struct XMLSafetyTests {
         #expect(try scratch.jsonLines("rejects.jsonl").first?["position"] == .string("drops/b.xml:1"))
     }
 
-    @Test("C1 control characters are found wherever they fall among the eight-byte steps")
+    @Test("C1 control characters are found wherever they fall, after other two-byte characters too")
     func c1Detection() {
-        for length in [0, 1, 6, 7, 8, 9, 15, 16, 17] {
+        for length in [0, 1, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65] {
             for position in 0...length {
                 var bytes = [UInt8](repeating: 0x61, count: length)
                 bytes.insert(contentsOf: [0xC2, 0x93], at: position)
@@ -401,5 +401,9 @@ struct XMLSafetyTests {
             }
         }
         #expect(!XMLStreamParser.hasC1([0xC2]))
+        // A lead byte that starts another character first: the search goes on past it.
+        let accents = Array("café — déjà vu ".utf8)
+        #expect(XMLStreamParser.hasC1(accents + [0xC2, 0xA0, 0x61, 0xC2, 0x96] + accents))
+        #expect(!XMLStreamParser.hasC1(accents + [0xC2, 0xA0, 0x61, 0xC2]))
     }
 }

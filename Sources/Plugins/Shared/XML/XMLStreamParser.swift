@@ -387,17 +387,16 @@ public final class XMLStreamParser {
 
     /// Whether UTF-8 bytes hold a C1 control character (U+0080–U+009F is C2 80–C2 9F).
     static func hasC1(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            let count = raw.count
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            let count = buffer.count
             var i = 0
-            while i < count {
-                // Eight ASCII bytes at a time: most feed text has no byte above 0x7F at all.
-                if i + 8 <= count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    i += 8
-                    continue
-                }
-                if raw[i] == 0xC2, i + 1 < count, raw[i + 1] >= 0x80, raw[i + 1] <= 0x9F { return true }
-                i += 1
+            // Each lead byte C2 found by the C library's `memchr` (many bytes a step; text with
+            // accents kept a loop of eight bytes at a time stepping byte by byte).
+            while i < count, let hit = memchr(base + i, 0xC2, count - i) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if at + 1 < count, buffer[at + 1] >= 0x80, buffer[at + 1] <= 0x9F { return true }
+                i = at + 1
             }
             return false
         }
