@@ -116,5 +116,18 @@ struct RecordTests {
         #expect(a != PostingID.make(source: "acme", sourceID: "2", url: nil))
         #expect(a != PostingID.make(source: "beta", sourceID: "1", url: nil))
         #expect(a.count == 16)
+        // The values themselves never change (a state keeps them run after run): FNV-1a 64 of
+        // each part and a 0xFF after it, computed independently, leading zeros kept.
+        #expect(PostingID.make(source: "acme", sourceID: "1", url: nil) == "9f93e3ce3e4fd62e")
+        #expect(PostingID.make(source: "rss", sourceID: nil, url: "https://careers.example/jobs/1") == "c3ba75ce95e59ba2")
+        #expect(PostingID.make(source: "b", sourceID: "café — 42", url: nil) == "dcc1028ad90b89d7")
+        #expect(PostingID.make(source: "", sourceID: nil, url: nil) == "bc2c9caad08a3aad")
+        #expect(PostingID.make(source: "acme", sourceID: "910", url: nil) == "00be332e171d5519")
+        // A string without contiguous UTF-8 (bridged or a substring's copy) hashes the same.
+        var h = StableHash()
+        h.add(String("xacme".dropFirst()))
+        h.add("id")
+        h.add("1")
+        #expect(h.hex == "9f93e3ce3e4fd62e")
     }
 }

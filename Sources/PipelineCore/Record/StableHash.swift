@@ -26,14 +26,27 @@ public struct StableHash: Sendable {
 
     /// Adds a string followed by a separator, so that ("ab", "c") and ("a", "bc") differ.
     public mutating func add(_ text: String) {
-        add(bytes: text.utf8)
+        // The string's bytes where they lie (every posting's id and dedupe keys are hashed):
+        // its UTF-8 view's iterator checked its storage at every byte.
+        if text.utf8.withContiguousStorageIfAvailable({ add(bytes: $0) }) == nil {
+            add(bytes: text.utf8)
+        }
         value ^= 0xFF
         value = value &* 0x0000_0100_0000_01b3
     }
 
-    /// The hash as 16 lower-case hex digits.
+    /// The hash as 16 lower-case hex digits, written into the string's storage (one allocation;
+    /// every posting's id is one).
     public var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        let value = value
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for i in 0..<16 {
+                let nibble = Int((value >> UInt64(60 - 4 * i)) & 0xF)
+                buffer[i] = Self.hexDigits[nibble]
+            }
+            return 16
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
