@@ -59,28 +59,39 @@ final class SinkPublication {
         defer { elapsed += ContinuousClock.now - start }
         do {
             received += 1
-            if let condition, !condition.matches(stored.posting) { return }
+            if let condition, !stored.withPosting({ condition.matches($0) }) { return }
+            let wrote: Bool
             if params == nil, !writer.checksPostings {
                 try writer.write(stored: stored, to: out)
-            } else {
+                wrote = true
+            } else if let params {
                 var posting = stored.posting
-                if let params, let url = posting.url { posting.url = URLParameters.append(params, to: url) }
-                // What the format's consumers would reject stays out of this feed only, and the
-                // report says why.
-                if let reason = writer.problem(with: posting) {
-                    leftOut += 1
-                    if reasons.count < RunReport.SinkReport.keptReasons {
-                        reasons.append("\(posting.id ?? "?") (\(posting.source ?? "?"):\(posting.sourceID ?? "?")): \(reason)")
-                    }
-                    return
-                }
-                try writer.write(posting, to: out)
+                if let url = posting.url { posting.url = URLParameters.append(params, to: url) }
+                wrote = try write(posting)
+            } else {
+                // Read where the pass decoded it, not copied: the sinks of a pass share it.
+                wrote = try stored.withPosting { try write($0) }
             }
+            guard wrote else { return }
             written += 1
             if written >= limit { done = true }
         } catch {
             fail(error)
         }
+    }
+
+    /// Writes a posting the format can carry; what its consumers would reject stays out of
+    /// this feed only, and the report says why (false).
+    private func write(_ posting: borrowing JobPosting) throws -> Bool {
+        if let reason = writer.problem(with: posting) {
+            leftOut += 1
+            if reasons.count < RunReport.SinkReport.keptReasons {
+                reasons.append("\(posting.id ?? "?") (\(posting.source ?? "?"):\(posting.sourceID ?? "?")): \(reason)")
+            }
+            return false
+        }
+        try writer.write(posting, to: out)
+        return true
     }
 
     /// Stops it with `error` (reading the active set failed, or writing did).
