@@ -57,9 +57,9 @@ public protocol FeedWriter {
 }
 
 extension FeedWriter {
-    /// Decodes the stored posting and writes it.
+    /// Decodes the stored posting and writes it (lent, not copied).
     public mutating func write(stored: StoredPosting, to out: FeedOutput) throws {
-        try write(stored.posting, to: out)
+        try stored.withPosting { try write($0, to: out) }
     }
 
     /// Nothing before the first posting by default.
