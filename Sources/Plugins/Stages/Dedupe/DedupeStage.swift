@@ -133,9 +133,11 @@ public final class DedupeStage: Stage {
             try await earlier.forEach(where: { id, firstSeen in
                 try !store.sawEarlier(id: id, firstSeen: firstSeen.timeIntervalSince1970)
             }) { posting in
-                let stored = posting.stored.posting
-                batch.append(DedupeSignature(
-                    stored, id: posting.id, firstSeen: posting.firstSeen, earlier: true, sourceRank: ranks[stored.source ?? ""] ?? ranks.count))
+                // Signed where it was decoded: the signature is all that is kept of it.
+                posting.stored.withPosting { stored in
+                    batch.append(DedupeSignature(
+                        stored, id: posting.id, firstSeen: posting.firstSeen, earlier: true, sourceRank: ranks[stored.source ?? ""] ?? ranks.count))
+                }
                 if batch.count >= 1024 {
                     try store.append(batch)
                     batch.removeAll(keepingCapacity: true)
