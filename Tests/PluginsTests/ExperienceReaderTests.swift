@@ -48,11 +48,53 @@ struct ExperienceReaderTests {
                         }
                     }
                     var found: [Int] = []
-                    ExperienceReader.forEachOccurrence(of: needle, in: text) { found.append($0) }
+                    text.withUnsafeBufferPointer { haystack in
+                        var from = 0
+                        while let hit = ExperienceReader.firstOccurrence(of: needle, in: haystack, from: from) {
+                            found.append(hit)
+                            from = hit + 1
+                        }
+                    }
                     #expect(found == naive, "\(String(decoding: needle, as: UTF8.self)) in \(String(decoding: text, as: UTF8.self))")
                 }
             }
         }
+    }
+
+    @Test("year words found after numbers give what a search for every occurrence gives, on random texts")
+    func yearsAfterNumbersMatchEveryOccurrence() {
+        // Pieces that make and break requirements: numbers, ranges, '+', ')', year words in
+        // both languages and cases, "experience" near and far, and filler, across the
+        // sixteen-byte steps of the digit search.
+        let pieces = ["5", "12", "3", "0", "41", " ", " ", "+", ")", "-", " to ", "–", "years", "YEARS", "year", "yrs", "ans",
+                      " of ", " experience", " expérience", "Experience", " d'", "we build plans for customers and teams ",
+                      "x", "new grad", "ENTRY-LEVEL", "é", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        var found = 0
+        for _ in 0..<4_000 {
+            let text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            let expected = Self.everyOccurrence(text)
+            if expected != nil { found += 1 }
+            #expect(ExperienceReader.seniority(in: text) == expected, "\(text)")
+        }
+        // Requirements are found, not only their absence.
+        #expect(found > 200)
+    }
+
+    /// The reading as it was made before: every occurrence of every year word looked at.
+    static func everyOccurrence(_ text: String) -> Seniority? {
+        let bytes = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        var fewest: Int?
+        for word in ExperienceReader.yearWords where word.count <= bytes.count {
+            for index in 0...(bytes.count - word.count) where Array(bytes[index..<(index + word.count)]) == word {
+                guard let years = ExperienceReader.yearsBefore(index, in: bytes),
+                      ExperienceReader.mentionsExperience(after: index, in: bytes) else { continue }
+                fewest = min(fewest ?? years, years)
+            }
+        }
+        if let fewest { return fewest < 2 ? .junior : fewest < 5 ? .mid : .senior }
+        for phrase in ExperienceReader.juniorPhrases where ExperienceReader.contains(phrase, in: bytes[...]) { return .junior }
+        return nil
     }
 
     @Test("the stage takes the seniority from the description only when the title names none, and says so")

@@ -29,10 +29,23 @@ public enum ExperienceReader {
             }
         }
         var fewest: Int?
-        for word in yearWords {
-            forEachOccurrence(of: word, in: bytes) { index in
-                guard let years = yearsBefore(index, in: bytes), mentionsExperience(after: index, in: bytes) else { return }
-                fewest = min(fewest ?? years, years)
+        // A year word counts only after a number (`yearsBefore`), with nothing but spaces, '+'
+        // and ')' between: so the words are looked for only there, after each run of digits —
+        // descriptions have few — instead of searched for through every text (three searches,
+        // "ans" stopping at every "s").
+        bytes.withUnsafeBufferPointer { text in
+            var i = 0
+            while true {
+                i = firstDigit(in: text, from: i)
+                guard i < text.count else { break }
+                while i < text.count, isDigit(text[i]) { i += 1 }
+                var index = i
+                while index < text.count, text[index] == 0x20 || text[index] == 0x2B || text[index] == 0x29 { index += 1 }
+                for word in yearWords where index + word.count <= text.count
+                    && UnsafeBufferPointer(rebasing: text[index..<(index + word.count)]).elementsEqual(word) {
+                    guard let years = yearsBefore(index, in: bytes), mentionsExperience(after: index, in: bytes) else { continue }
+                    fewest = min(fewest ?? years, years)
+                }
             }
         }
         if let fewest {
@@ -90,17 +103,6 @@ public enum ExperienceReader {
     private static let experience = Array("experience".utf8)
     private static let experienceFrench = Array("expérience".utf8)
 
-    /// Calls `body` with the offset of each occurrence of `needle` in `haystack`, in order.
-    static func forEachOccurrence(of needle: [UInt8], in haystack: [UInt8], _ body: (Int) -> Void) {
-        haystack.withUnsafeBufferPointer { hay in
-            var from = 0
-            while let hit = firstOccurrence(of: needle, in: hay, from: from) {
-                body(hit)
-                from = hit + 1
-            }
-        }
-    }
-
     /// Whether `needle` occurs in `haystack`.
     static func contains(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
         haystack.withUnsafeBufferPointer { firstOccurrence(of: needle, in: $0, from: 0) != nil }
@@ -147,4 +149,20 @@ public enum ExperienceReader {
     }()
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// Where the first ASCII digit at or after `start` is (the text's count if none), sixteen
+    /// bytes at a time.
+    static func firstDigit(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        if let base = text.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let zero = SIMD16<UInt8>(repeating: 0x30), ten = SIMD16<UInt8>(repeating: 10)
+            while i + 16 <= text.count {
+                if any((raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) &- zero) .< ten) { break }
+                i += 16
+            }
+        }
+        while i < text.count, !isDigit(text[i]) { i += 1 }
+        return i
+    }
 }
