@@ -344,21 +344,10 @@ public struct JSONParser {
 extension JSONParser {
     /// Reads a document that is one object member by member, without building it: `body` gets
     /// each name with the parser at its value, and must read the value (`readValue` or
-    /// `readScalarText`). For records read by the million (the state store's), where building
-    /// every member's value as a `JSONValue` first was most of the decoding.
-    static func forEachMember(
-        of bytes: [UInt8], _ body: (Name, inout JSONParser) throws(JSONSyntaxError) -> Void
-    ) throws(JSONSyntaxError) {
-        var parser = JSONParser(bytes: bytes, from: 0, to: bytes.count)
-        parser.skipWhitespace()
-        guard parser.index < parser.end, parser.bytes[parser.index] == UInt8(ascii: "{") else {
-            throw parser.error("expected an object")
-        }
-        try parser.readMembers(body)
-    }
-
-    /// `forEachMember`, with `context` lent to `body` at each member: what the members are
-    /// read into, changed in place rather than through a closure's capture.
+    /// `readScalarText`), and `context` is lent to it at each member (what the members are read
+    /// into, changed in place rather than through a closure's capture). For records read by the
+    /// million (the state store's), where building every member's value as a `JSONValue` first
+    /// was most of the decoding.
     static func forEachMember<Context>(
         of bytes: [UInt8], into context: inout Context, _ body: (Name, inout JSONParser, inout Context) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {

@@ -35,11 +35,13 @@ public struct StableHash: Sendable {
         value = value &* 0x0000_0100_0000_01b3
     }
 
-    /// The hash as 16 lower-case hex digits, written into the string's storage (one allocation;
-    /// every posting's id is one).
-    public var hex: String {
-        let value = value
-        return String(unsafeUninitializedCapacity: 16) { buffer in
+    /// The hash as 16 lower-case hex digits (a posting's id).
+    public var hex: String { Self.hex(value) }
+
+    /// A 64-bit value as 16 lower-case hex digits, leading zeros kept: how posting ids are
+    /// written. Into the string's storage (one allocation; every posting's id is one).
+    public static func hex(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
             for i in 0..<16 {
                 let nibble = Int((value >> UInt64(60 - 4 * i)) & 0xF)
                 buffer[i] = Self.hexDigits[nibble]

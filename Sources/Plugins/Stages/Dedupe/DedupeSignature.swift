@@ -24,8 +24,7 @@ struct DedupeSignature: Sendable {
         /// The id it was made from.
         var id: String {
             if let text { return text }
-            let digits = String(bits, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
+            return StableHash.hex(bits)
         }
     }
 

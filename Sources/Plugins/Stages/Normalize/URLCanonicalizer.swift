@@ -29,10 +29,7 @@ enum URLCanonicalizer {
         if (scheme == "http" && components.port == 80) || (scheme == "https" && components.port == 443) { components.port = nil }
         components.fragment = nil
         if let items = components.queryItems {
-            let kept = items.filter { item in
-                let name = item.name.lowercased()
-                return !trackingNames.contains(name) && !trackingPrefixes.contains { name.hasPrefix($0) }
-            }
+            let kept = items.filter { !isTracking($0.name) }
             components.queryItems = kept.isEmpty ? nil : kept
         }
         if components.path.isEmpty { components.path = "/" }
@@ -112,7 +109,7 @@ enum URLCanonicalizer {
                     }
                     let name = start..<(equals ?? i)
                     guard !name.isEmpty else { return nil }
-                    if Self.isTracking(UnsafeBufferPointer(rebasing: utf8[name])) {
+                    if Self.isTracking(String(decoding: UnsafeBufferPointer(rebasing: utf8[name]), as: UTF8.self)) {
                         changed = true
                     } else {
                         kept.append(start..<i)
@@ -141,10 +138,9 @@ enum URLCanonicalizer {
         }
     }
 
-    /// Whether a query item's name (bytes `plainlyCanonical` allows) is a tracking one, in any
-    /// case.
-    private static func isTracking(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        let lowered = String(decoding: name, as: UTF8.self).lowercased()
+    /// Whether a query item's name is a tracking one, in any case.
+    private static func isTracking(_ name: String) -> Bool {
+        let lowered = name.lowercased()
         return trackingNames.contains(lowered) || trackingPrefixes.contains { lowered.hasPrefix($0) }
     }
 
